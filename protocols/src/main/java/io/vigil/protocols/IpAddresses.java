@@ -21,6 +21,21 @@ public final class IpAddresses {
         return hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == V4_MAPPED_LO_PREFIX;
     }
 
+    /**
+     * True for an address that can name one device: not unspecified,
+     * not multicast and not the IPv4 limited broadcast. Subnet broadcasts need the netmask and pass.
+     */
+    public static boolean isUnicast(long hi, long lo) {
+        if (isV4Mapped(hi, lo)) {
+            int v4 = (int) lo;
+            int first = v4 >>> 24;
+            return v4 != 0 && v4 != -1 && (first < 224 || first > 239);
+        }
+        boolean unspecified = hi == 0 && lo == 0;
+        boolean multicast = (hi >>> 56) == 0xFF;
+        return !unspecified && !multicast;
+    }
+
     public static String toString(long hi, long lo) {
         if (isV4Mapped(hi, lo)) {
             return ipv4ToString((int) lo);

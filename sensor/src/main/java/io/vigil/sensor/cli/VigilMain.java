@@ -1,10 +1,59 @@
 package io.vigil.sensor.cli;
 
-public final class VigilMain {
-    private VigilMain() {
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vigil} command. User mistakes (unknown option, missing file) end with one line on
+ * stderr and exit code 2; unreadable capture content with exit code 1 only when nothing at all
+ * could be read.
+ */
+@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
+    description = "Passive network anomaly sensor for converged IT/OT/IoT networks.",
+    subcommands = {ReplayCommand.class, CaptureCommand.class, DecodeCommand.class,
+        CommandLine.HelpCommand.class})
+public final class VigilMain implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(String[] args) {
-        System.out.println("vigil");
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI without exiting the JVM, for tests. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new VigilMain());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            String where = ex.getCommandLine().getCommandSpec().qualifiedName();
+            ex.getCommandLine().getErr().println("vigil: " + oneLine(ex.getMessage()) + " (see '" + where + " --help')");
+            return EXIT_USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof UserError) {
+                c.getErr().println("vigil: " + ex.getMessage());
+                return EXIT_USAGE;
+            }
+            c.getErr().println("vigil: internal error: " + ex);
+            ex.printStackTrace(c.getErr());
+            return EXIT_FAILED;
+        });
+        return cmd.execute(args);
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace("\r", " ").replace('\n', ' ').trim();
     }
 }

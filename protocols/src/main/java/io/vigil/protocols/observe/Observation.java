@@ -1,0 +1,96 @@
+package io.vigil.protocols.observe;
+
+import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.flow.FlowEndReason;
+
+/**
+ * One thing the protocol layer saw that a device model may care about: the seam between
+ * {@code protocols} and {@code baseline}. It is a pre-allocated, reusable slot of the observation
+ * ring rather than an immutable record, so a scan that opens a flow per packet still allocates
+ * nothing; {@link #type} says which fields are meaningful, and consumers copy what they keep.
+ *
+ * <p>Orientation: for flows {@code src} is the client (the side that opened the flow), {@code dst}
+ * the server. For ARP, {@code src} is the sender whose IP-to-MAC binding is claimed.
+ */
+public final class Observation {
+    public ObservationType type;
+    public long timestampNanos;
+    public int vlan;
+    public long srcIpHi;
+    public long srcIpLo;
+    public long dstIpHi;
+    public long dstIpLo;
+    /** 0 when unknown (routed or raw-IP capture). */
+    public long srcMac;
+    public long dstMac;
+    public int srcPort;
+    public int dstPort;
+    public int ipProto;
+
+    // ---- FLOW_START / FLOW_END ----
+    public long flowId;
+    public long packetsToServer;
+    public long bytesToServer;
+    public long packetsToClient;
+    public long bytesToClient;
+    public long firstSeenNanos;
+    public long lastSeenNanos;
+    public int tcpState;
+    /** Why the flow ended; null for FLOW_START. */
+    public FlowEndReason endReason;
+
+    // ---- ARP_CLAIM ----
+    public int arpOperation;
+
+    /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
+    public int producer;
+
+    public void clear() {
+        type = null;
+        timestampNanos = 0;
+        vlan = 0;
+        srcIpHi = srcIpLo = dstIpHi = dstIpLo = 0;
+        srcMac = dstMac = 0;
+        srcPort = dstPort = 0;
+        ipProto = 0;
+        flowId = 0;
+        packetsToServer = bytesToServer = packetsToClient = bytesToClient = 0;
+        firstSeenNanos = lastSeenNanos = 0;
+        tcpState = 0;
+        endReason = null;
+        arpOperation = 0;
+        producer = 0;
+    }
+
+    public void copyFrom(Observation o) {
+        type = o.type;
+        timestampNanos = o.timestampNanos;
+        vlan = o.vlan;
+        srcIpHi = o.srcIpHi;
+        srcIpLo = o.srcIpLo;
+        dstIpHi = o.dstIpHi;
+        dstIpLo = o.dstIpLo;
+        srcMac = o.srcMac;
+        dstMac = o.dstMac;
+        srcPort = o.srcPort;
+        dstPort = o.dstPort;
+        ipProto = o.ipProto;
+        flowId = o.flowId;
+        packetsToServer = o.packetsToServer;
+        bytesToServer = o.bytesToServer;
+        packetsToClient = o.packetsToClient;
+        bytesToClient = o.bytesToClient;
+        firstSeenNanos = o.firstSeenNanos;
+        lastSeenNanos = o.lastSeenNanos;
+        tcpState = o.tcpState;
+        endReason = o.endReason;
+        arpOperation = o.arpOperation;
+        producer = o.producer;
+    }
+
+    @Override
+    public String toString() {
+        return type + " " + IpAddresses.toString(srcIpHi, srcIpLo) + ":" + srcPort + " -> "
+            + IpAddresses.toString(dstIpHi, dstIpLo) + ":" + dstPort + " proto " + ipProto + " vlan " + vlan;
+    }
+}

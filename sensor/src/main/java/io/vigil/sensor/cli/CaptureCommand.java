@@ -1,0 +1,144 @@
+package io.vigil.sensor.cli;
+
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.sensor.capture.live.LiveCapture;
+import io.vigil.sensor.capture.live.LiveCaptureException;
+import io.vigil.sensor.pipeline.SensorSession;
+import io.vigil.sensor.stats.RunSummary;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "capture", mixinStandardHelpOptions = true,
+    description = {"Capture live from one or more interfaces (libpcap) until interrupted (Ctrl-C, SIGTERM) or --duration.",
+        "Never transmits. A full ring drops packets and counts them; libpcap's own drops are reported too."})
+final class CaptureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", required = true,
+        description = "Interface to capture on; repeat for several.")
+    List<String> interfaces;
+
+    @Option(names = "--bpf", paramLabel = "EXPR", description = "Capture filter (tcpdump syntax), applied in the kernel.")
+    String bpf;
+
+    @Option(names = "--snaplen", paramLabel = "N", defaultValue = "65535",
+        description = "Bytes kept per packet (default: ${DEFAULT-VALUE}).")
+    int snaplen;
+
+    @Option(names = "--buffer-mb", paramLabel = "N", defaultValue = "64",
+        description = "Kernel capture buffer per interface in MiB (default: ${DEFAULT-VALUE}).")
+    int bufferMb;
+
+    @Option(names = "--no-promisc", description = "Do not put the interfaces in promiscuous mode.")
+    boolean noPromisc;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+        description = "Stop after this many seconds (default: run until interrupted).")
+    long durationSeconds;
+
+    @Mixin
+    PipelineOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (snaplen < 64 || snaplen > 262_144) {
+            throw new UserError("--snaplen must be between 64 and 262144, got " + snaplen);
+        }
+        if (bufferMb < 1 || bufferMb > 4096) {
+            throw new UserError("--buffer-mb must be between 1 and 4096, got " + bufferMb);
+        }
+        if (durationSeconds < 0) {
+            throw new UserError("--duration must not be negative");
+        }
+        RunReport.checkWritable(options.statsJson, "--stats-json");
+        RunReport.checkWritable(options.flows, "--flows");
+
+        RunSummary summary = new RunSummary();
+        summary.mode = "capture";
+        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, interfaces.size(),
+            FlowEndReason.SHUTDOWN)) {
+            LiveCapture capture;
+            try {
+                capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());
+            } catch (LiveCaptureException e) {
+                throw new UserError(e.getMessage());
+            }
+            CountDownLatch reported = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                capture.stop();
+                ReplayCommand.awaitQuietly(reported);
+            }, "vigil-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Thread timer = null;
+            if (durationSeconds > 0) {
+                timer = new Thread(() -> {
+                    try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+                        capture.stop();
+                    } catch (InterruptedException ignored) {
+                        // capture ended first
+                    }
+                }, "vigil-duration");
+                timer.setDaemon(true);
+                timer.start();
+            }
+            try {
+                session.start();
+                if (!options.quiet) {
+                    err.println("vigil: capturing on " + String.join(", ", interfaces)
+                        + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
+                }
+                capture.run();
+                session.finish(summary);
+                summary.bytes = session.pipeline().bytesProcessed();
+                fillInterfaceStats(summary, capture);
+            } finally {
+                capture.close();
+                if (timer != null) {
+                    timer.interrupt();
+                }
+                RunReport.report(summary, options, out, err);
+                reported.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running and waits for the report above
+                }
+            }
+        }
+        return VigilMain.EXIT_OK;
+    }
+
+    private static void fillInterfaceStats(RunSummary summary, LiveCapture capture) {
+        for (LiveCapture.InterfaceStats s : capture.stats()) {
+            summary.packets += s.captured();
+            summary.kernelDrops += Math.max(0, s.kernelDrops());
+            summary.interfaceDrops += Math.max(0, s.interfaceDrops());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("captured", s.captured());
+            m.put("received", s.received());
+            m.put("kernel_drops", s.kernelDrops());
+            m.put("interface_drops", s.interfaceDrops());
+            m.put("ring_drops", s.ringDrops());
+            m.put("error", s.error());
+            summary.interfaces.add(m);
+            if (s.error() != null) {
+                summary.problems.add("capture on " + s.name() + " stopped: " + s.error());
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.vigil.sensor.cli;
+
+import io.vigil.protocols.flow.FlowTimeouts;
+import io.vigil.sensor.pipeline.PipelineConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by replay and capture: sizing, outputs, statistics. */
+final class PipelineOptions {
+    @Option(names = "--stats-json", paramLabel = "FILE",
+        description = "Write the end-of-run statistics as one JSON object to FILE.")
+    Path statsJson;
+
+    @Option(names = "--flows", paramLabel = "FILE",
+        description = "Write one JSON line per ended flow (conn.log style) to FILE.")
+    Path flows;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+        description = "Decode/flow worker threads (default: ${DEFAULT-VALUE}; sharded by a symmetric address-pair hash).")
+    int workers;
+
+    @Option(names = "--device-shards", paramLabel = "N", defaultValue = "1",
+        description = "Device-model threads (default: ${DEFAULT-VALUE}).")
+    int deviceShards;
+
+    @Option(names = "--ring-size", paramLabel = "SLOTS", defaultValue = "16384",
+        description = "Packet ring slots, a power of two (default: ${DEFAULT-VALUE}; 2 KiB each).")
+    int ringSize;
+
+    @Option(names = "--max-flows", paramLabel = "N", defaultValue = "1048576",
+        description = "Flow-table capacity per worker; the least recently seen flow is evicted beyond it (default: ${DEFAULT-VALUE}).")
+    int maxFlows;
+
+    @Option(names = "--max-devices", paramLabel = "N", defaultValue = "262144",
+        description = "Device-table capacity per shard (default: ${DEFAULT-VALUE}).")
+    int maxDevices;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+        description = "End a UDP/ICMP/other flow after this many seconds without packets (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--tcp-idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+        description = "End an open TCP flow after this many seconds without packets (default: ${DEFAULT-VALUE}).")
+    long tcpIdleTimeoutSeconds;
+
+    @Option(names = "--active-timeout", paramLabel = "SECONDS", defaultValue = "1800",
+        description = "Report and restart a flow that has lasted this long (default: ${DEFAULT-VALUE}).")
+    long activeTimeoutSeconds;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    boolean quiet;
+
+    PipelineConfig toConfig(boolean dropWhenFull) {
+        if (workers < 1 || workers > 64) {
+            throw new UserError("--workers must be between 1 and 64, got " + workers);
+        }
+        if (deviceShards < 1 || deviceShards > 64) {
+            throw new UserError("--device-shards must be between 1 and 64, got " + deviceShards);
+        }
+        if (Integer.bitCount(ringSize) != 1 || ringSize < 64) {
+            throw new UserError("--ring-size must be a power of two of at least 64, got " + ringSize);
+        }
+        if (maxFlows < 16 || maxDevices < 16) {
+            throw new UserError("--max-flows and --max-devices must be at least 16");
+        }
+        if (idleTimeoutSeconds < 1 || tcpIdleTimeoutSeconds < 1 || activeTimeoutSeconds < 1) {
+            throw new UserError("timeouts must be at least 1 second");
+        }
+        FlowTimeouts defaults = FlowTimeouts.defaults();
+        FlowTimeouts timeouts = new FlowTimeouts(idleTimeoutSeconds * 1_000_000_000L,
+            activeTimeoutSeconds * 1_000_000_000L, defaults.tcpClosedLingerNanos(),
+            tcpIdleTimeoutSeconds * 1_000_000_000L);
+        return PipelineConfig.defaults(dropWhenFull)
+            .withFlowWorkers(workers)
+            .withDeviceShards(deviceShards)
+            .withRingSize(ringSize)
+            .withMaxFlows(maxFlows)
+            .withMaxDevices(maxDevices)
+            .withTimeouts(timeouts);
+    }
+}

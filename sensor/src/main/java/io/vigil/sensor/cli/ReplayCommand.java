@@ -1,0 +1,106 @@
+package io.vigil.sensor.cli;
+
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.sensor.capture.FileReplay;
+import io.vigil.sensor.capture.ReplaySpeed;
+import io.vigil.sensor.pipeline.SensorSession;
+import io.vigil.sensor.stats.RunSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = {"Replay pcap/pcapng files through the full pipeline and print a summary.",
+        "Formats: pcap (both byte orders, usec and nsec) and pcapng (several interfaces and link types).",
+        "Link types: Ethernet, Linux SLL/SLL2, raw IPv4/IPv6, BSD loopback/NULL."})
+final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Capture files, replayed in the order given.")
+    List<Path> files;
+
+    @Option(names = "--speed", paramLabel = "SPEED", defaultValue = "max",
+        description = "max (default): as fast as possible; 1x, 10x, 0.5x: at the recorded pace times the factor.")
+    String speed;
+
+    @Option(names = "--drop-when-full",
+        description = "Drop and count packets when the ring is full, as live capture does (default: wait, so a replay is lossless and reproducible).")
+    boolean dropWhenFull;
+
+    @Mixin
+    PipelineOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CaptureFiles.checkReadable(files);
+        ReplaySpeed replaySpeed;
+        try {
+            replaySpeed = ReplaySpeed.parse(speed);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        RunReport.checkWritable(options.statsJson, "--stats-json");
+        RunReport.checkWritable(options.flows, "--flows");
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            awaitQuietly(reported);
+        }, "vigil-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        RunSummary summary = new RunSummary();
+        summary.mode = "replay";
+        try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, 1,
+            FlowEndReason.END_OF_CAPTURE)) {
+            session.start();
+            FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get);
+            replay.replay(files);
+            session.finish(summary);
+            summary.packets = replay.packets();
+            summary.bytes = replay.bytes();
+            summary.files = replay.filesRead();
+            summary.captureSeconds = replay.captureSpanNanos() / 1e9;
+            summary.problems.addAll(0, replay.problems());
+            if (stop.get()) {
+                summary.problems.add("interrupted: replay stopped early, flows flushed");
+            }
+        } finally {
+            RunReport.report(summary, options, out, err);
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running and waits for the report above
+            }
+        }
+        if (summary.packets == 0 && !summary.problems.isEmpty()) {
+            for (String p : summary.problems) {
+                err.println("vigil: " + p);
+            }
+            return VigilMain.EXIT_FAILED;
+        }
+        return VigilMain.EXIT_OK;
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

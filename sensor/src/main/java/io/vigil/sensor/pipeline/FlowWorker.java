@@ -1,0 +1,226 @@
+package io.vigil.sensor.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.decode.DecodeCounters;
+import io.vigil.protocols.decode.DecodedPacket;
+import io.vigil.protocols.decode.FragmentTracker;
+import io.vigil.protocols.decode.PacketDecoder;
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.flow.FlowHash;
+import io.vigil.protocols.flow.FlowListener;
+import io.vigil.protocols.flow.FlowTable;
+import io.vigil.protocols.flow.FlowView;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationType;
+import io.vigil.sensor.ring.PacketSlot;
+
+/**
+ * Decodes the packets of its shard, keeps their flows, and publishes what it observed (flow
+ * start/end, ARP claims) to the observation ring. Every worker sees every slot; the symmetric
+ * address-pair hash decides which one owns a packet, so both directions of a conversation and
+ * all fragments of a datagram meet in one flow table without locks.
+ */
+final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
+    /** Idle-flow sweep interval in capture time; also run on ticks when the network is quiet. */
+    private static final long EXPIRE_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final int FRAGMENT_TRACKER_CAPACITY = 8192;
+
+    private final int index;
+    private final int workers;
+    private final RingBuffer<Observation> observations;
+    private final DecodeCounters counters = new DecodeCounters();
+    private final PacketDecoder decoder = new PacketDecoder(counters);
+    /** Decodes other shards' packets just to find their owner, so their counts go nowhere. */
+    private final PacketDecoder shardPeek = new PacketDecoder(new DecodeCounters());
+    private final DecodedPacket packet = new DecodedPacket();
+    private final FragmentTracker fragments = new FragmentTracker(FRAGMENT_TRACKER_CAPACITY, FRAGMENT_TIMEOUT_NANOS,
+        counters);
+    private final FlowTable flows;
+    private final FlowEndReason endReason;
+
+    private long clockNanos = Long.MIN_VALUE;
+    private long nextExpireNanos = Long.MIN_VALUE;
+    private long lastIngestNanos;
+
+    // Written by this worker's thread only; read after the pipeline has drained.
+    private long packets;
+    private long bytes;
+
+    FlowWorker(int index, int workers, PipelineConfig config, RingBuffer<Observation> observations,
+               FlowEndReason endReason) {
+        this.index = index;
+        this.workers = workers;
+        this.observations = observations;
+        this.flows = new FlowTable(config.maxFlows(), config.timeouts(), this);
+        this.endReason = endReason;
+    }
+
+    @Override
+    public void onEvent(PacketSlot slot, long sequence, boolean endOfBatch) {
+        switch (slot.kind) {
+            case PacketSlot.KIND_PACKET:
+                onPacket(slot);
+                break;
+            case PacketSlot.KIND_TICK:
+                advanceClock(slot.timestampNanos);
+                break;
+            case PacketSlot.KIND_END:
+                flows.flushAll(endReason);
+                publishEndOfStream();
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onPacket(PacketSlot slot) {
+        if (workers > 1 && !owns(slot)) {
+            return;
+        }
+        DecodedPacket p = packet;
+        p.frameNumber = slot.frameNumber;
+        p.timestampNanos = slot.timestampNanos;
+        p.originalLength = slot.originalLength;
+        p.interfaceId = slot.interfaceId;
+        lastIngestNanos = slot.ingestNanos;
+        decoder.decode(slot.data, 0, slot.captureLength, slot.linkType, p);
+        packets++;
+        bytes += slot.originalLength;
+        if (p.fragmented) {
+            fragments.track(p, p.timestampNanos);
+        }
+        if (p.l3 == DecodedPacket.L3_ARP) {
+            publishArpClaim(p);
+        } else if (p.isIp()) {
+            flows.update(p);
+        }
+        advanceClock(p.timestampNanos);
+    }
+
+    private boolean owns(PacketSlot slot) {
+        DecodedPacket p = packet;
+        shardPeek.decode(slot.data, 0, slot.captureLength, slot.linkType, p);
+        int hash;
+        if (p.isIp()) {
+            hash = FlowHash.shardHash(p.srcIpHi, p.srcIpLo, p.dstIpHi, p.dstIpLo, p.vlan);
+        } else if (p.l3 == DecodedPacket.L3_ARP) {
+            hash = FlowHash.shardHash(0, IpAddresses.v4MappedLo(p.arpSenderIp), 0,
+                IpAddresses.v4MappedLo(p.arpTargetIp), p.vlan);
+        } else {
+            hash = (int) (slot.frameNumber);
+        }
+        return Math.floorMod(hash, workers) == index;
+    }
+
+    /** Capture time only moves forward here, so a reordered merge cannot resurrect expired flows. */
+    private void advanceClock(long nowNanos) {
+        if (nowNanos > clockNanos) {
+            clockNanos = nowNanos;
+        }
+        if (clockNanos >= nextExpireNanos) {
+            flows.expire(clockNanos);
+            nextExpireNanos = clockNanos + EXPIRE_INTERVAL_NANOS;
+        }
+    }
+
+    private void publishArpClaim(DecodedPacket p) {
+        // An ARP probe (sender 0.0.0.0) claims nothing; requests and replies both bind sender IP to MAC.
+        if (p.arpSenderIp == 0 || (p.arpOperation != 1 && p.arpOperation != 2)) {
+            return;
+        }
+        long seq = observations.next();
+        try {
+            Observation o = observations.get(seq);
+            o.clear();
+            o.type = ObservationType.ARP_CLAIM;
+            o.producer = index;
+            o.timestampNanos = p.timestampNanos;
+            o.vlan = p.vlan;
+            o.srcIpLo = IpAddresses.v4MappedLo(p.arpSenderIp);
+            o.dstIpLo = IpAddresses.v4MappedLo(p.arpTargetIp);
+            o.srcMac = p.arpSenderMac;
+            o.dstMac = p.arpTargetMac;
+            o.arpOperation = p.arpOperation;
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    @Override
+    public void onFlowStart(FlowView flow) {
+        publishFlow(ObservationType.FLOW_START, flow, null);
+    }
+
+    @Override
+    public void onFlowEnd(FlowView flow, FlowEndReason reason) {
+        publishFlow(ObservationType.FLOW_END, flow, reason);
+    }
+
+    private void publishFlow(ObservationType type, FlowView flow, FlowEndReason reason) {
+        long seq = observations.next();
+        try {
+            Observation o = observations.get(seq);
+            o.clear();
+            o.type = type;
+            o.producer = index;
+            o.timestampNanos = type == ObservationType.FLOW_START ? flow.firstSeenNanos() : flow.lastSeenNanos();
+            o.vlan = flow.vlan();
+            o.srcIpHi = flow.clientIpHi();
+            o.srcIpLo = flow.clientIpLo();
+            o.dstIpHi = flow.serverIpHi();
+            o.dstIpLo = flow.serverIpLo();
+            o.srcMac = flow.clientMac();
+            o.dstMac = flow.serverMac();
+            o.srcPort = flow.clientPort();
+            o.dstPort = flow.serverPort();
+            o.ipProto = flow.ipProto();
+            o.flowId = flow.flowId();
+            o.packetsToServer = flow.packetsFromClient();
+            o.bytesToServer = flow.bytesFromClient();
+            o.packetsToClient = flow.packetsFromServer();
+            o.bytesToClient = flow.bytesFromServer();
+            o.firstSeenNanos = flow.firstSeenNanos();
+            o.lastSeenNanos = flow.lastSeenNanos();
+            o.tcpState = flow.tcpState();
+            o.endReason = reason;
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    private void publishEndOfStream() {
+        long seq = observations.next();
+        try {
+            Observation o = observations.get(seq);
+            o.clear();
+            o.type = ObservationType.END_OF_STREAM;
+            o.producer = index;
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    long packets() {
+        return packets;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long lastIngestNanos() {
+        return lastIngestNanos;
+    }
+
+    /** Read only after the worker has stopped (the ring's end barrier orders it). */
+    DecodeCounters counters() {
+        return counters;
+    }
+
+    FlowTable flowTable() {
+        return flows;
+    }
+}

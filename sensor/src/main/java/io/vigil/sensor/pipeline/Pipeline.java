@@ -1,0 +1,313 @@
+package io.vigil.sensor.pipeline;
+
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.vigil.protocols.decode.DecodeCounters;
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.flow.FlowTable;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.sensor.ring.PacketSlot;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * capture ──► packet ring ──► flow workers (sharded by address pair) ──► observation ring ──►
+ * device shards (sharded by device) ──► models.
+ *
+ * <p>The capture side calls {@link #publish} from one thread (or from several, when built for
+ * several interfaces). It never blocks when built with {@code dropWhenFull}: a full ring drops
+ * the frame and counts it. {@link #finish} drains everything and flushes every flow.
+ */
+public final class Pipeline {
+    private final PipelineConfig config;
+    private final Disruptor<PacketSlot> packetDisruptor;
+    private final Disruptor<Observation> observationDisruptor;
+    private final RingBuffer<PacketSlot> packets;
+    private final FlowWorker[] flowWorkers;
+    private final DeviceShard[] deviceShards;
+    private final CountDownLatch drained;
+    private final AtomicLong handlerErrors = new AtomicLong();
+    private final boolean multiProducer;
+    private final AtomicLong sharedFrameNumber = new AtomicLong();
+    private long frameNumber;
+    private final AtomicLong ringDrops = new AtomicLong();
+    private final AtomicLong oversizedFrames = new AtomicLong();
+    private volatile String firstHandlerError;
+    private volatile boolean finished;
+
+    /**
+     * @param handlersForShard the observation handlers of device shard i (models, logs); each
+     *                         list is used by that shard's thread only
+     * @param producers        how many threads will call publish (more than one needs a multi-producer ring)
+     * @param endReason        reason given to flows still open at the end (END_OF_CAPTURE or SHUTDOWN)
+     */
+    public Pipeline(PipelineConfig config, IntFunction<List<ObservationHandler>> handlersForShard, int producers,
+                    FlowEndReason endReason) {
+        this.config = config;
+        this.multiProducer = producers > 1;
+        this.packetDisruptor = new Disruptor<>(PacketSlot::new, config.ringSize(), threads("vigil-flow"),
+            producers > 1 ? ProducerType.MULTI : ProducerType.SINGLE, new SleepingWaitStrategy());
+        this.observationDisruptor = new Disruptor<>(Observation::new, config.observationRingSize(),
+            threads("vigil-device"), config.flowWorkers() > 1 ? ProducerType.MULTI : ProducerType.SINGLE,
+            new SleepingWaitStrategy());
+        RingBuffer<Observation> observationRing = observationDisruptor.getRingBuffer();
+
+        this.flowWorkers = new FlowWorker[config.flowWorkers()];
+        for (int i = 0; i < flowWorkers.length; i++) {
+            flowWorkers[i] = new FlowWorker(i, flowWorkers.length, config, observationRing, endReason);
+        }
+        this.drained = new CountDownLatch(config.deviceShards());
+        this.deviceShards = new DeviceShard[config.deviceShards()];
+        for (int i = 0; i < deviceShards.length; i++) {
+            deviceShards[i] = new DeviceShard(i, deviceShards.length, flowWorkers.length, handlersForShard.apply(i),
+                drained);
+        }
+        packetDisruptor.setDefaultExceptionHandler(new CountingExceptionHandler<>());
+        observationDisruptor.setDefaultExceptionHandler(new CountingExceptionHandler<>());
+        packetDisruptor.handleEventsWith(flowWorkers);
+        observationDisruptor.handleEventsWith(deviceShards);
+        this.packets = packetDisruptor.getRingBuffer();
+    }
+
+    public void start() {
+        observationDisruptor.start();
+        packetDisruptor.start();
+    }
+
+    /**
+     * Copies a frame into the next slot. Returns false when the ring was full and the frame was
+     * dropped (only with dropWhenFull; otherwise waits for a free slot).
+     */
+    public boolean publish(ByteBuffer data, int offset, int captureLength, int originalLength, long timestampNanos,
+                           int linkType, int interfaceId) {
+        long seq = claim();
+        if (seq < 0) {
+            return false;
+        }
+        PacketSlot slot = packets.get(seq);
+        try {
+            int n = fill(slot, captureLength, originalLength, timestampNanos, linkType, interfaceId);
+            data.get(offset, slot.data, 0, n);
+        } finally {
+            packets.publish(seq);
+        }
+        return true;
+    }
+
+    /** As {@link #publish(ByteBuffer, int, int, int, long, int, int)} for a frame in a byte array. */
+    public boolean publish(byte[] data, int offset, int captureLength, int originalLength, long timestampNanos,
+                           int linkType, int interfaceId) {
+        long seq = claim();
+        if (seq < 0) {
+            return false;
+        }
+        PacketSlot slot = packets.get(seq);
+        try {
+            int n = fill(slot, captureLength, originalLength, timestampNanos, linkType, interfaceId);
+            System.arraycopy(data, offset, slot.data, 0, n);
+        } finally {
+            packets.publish(seq);
+        }
+        return true;
+    }
+
+    private long claim() {
+        if (!config.dropWhenFull()) {
+            return packets.next();
+        }
+        try {
+            return packets.tryNext();
+        } catch (InsufficientCapacityException full) {
+            ringDrops.incrementAndGet();
+            return -1;
+        }
+    }
+
+    private int fill(PacketSlot slot, int captureLength, int originalLength, long timestampNanos, int linkType,
+                     int interfaceId) {
+        int n = slot.ensureCapacity(captureLength);
+        if (n < captureLength) {
+            oversizedFrames.incrementAndGet();
+        }
+        slot.kind = PacketSlot.KIND_PACKET;
+        slot.frameNumber = multiProducer ? sharedFrameNumber.incrementAndGet() : ++frameNumber;
+        slot.timestampNanos = timestampNanos;
+        slot.ingestNanos = System.nanoTime();
+        slot.captureLength = n;
+        slot.originalLength = originalLength;
+        slot.linkType = linkType;
+        slot.interfaceId = interfaceId;
+        return n;
+    }
+
+    /** Lets workers expire idle flows on a quiet network; the capture clock is in the slot. */
+    public void tick(long nowNanos) {
+        long seq = packets.next();
+        PacketSlot slot = packets.get(seq);
+        slot.kind = PacketSlot.KIND_TICK;
+        slot.timestampNanos = nowNanos;
+        slot.captureLength = 0;
+        packets.publish(seq);
+    }
+
+    /**
+     * Ends the stream: every worker flushes its flows, every model sees the last observation.
+     * Returns false when the drain did not complete within the timeout (a handler is stuck).
+     */
+    public boolean finish(long timeout, TimeUnit unit) throws InterruptedException {
+        if (finished) {
+            return true;
+        }
+        finished = true;
+        long seq = packets.next();
+        PacketSlot slot = packets.get(seq);
+        slot.kind = PacketSlot.KIND_END;
+        slot.captureLength = 0;
+        packets.publish(seq);
+        boolean done = drained.await(timeout, unit);
+        packetDisruptor.halt();
+        observationDisruptor.halt();
+        return done;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public long packetsProcessed() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            sum += w.packets();
+        }
+        return sum;
+    }
+
+    public long bytesProcessed() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            sum += w.bytes();
+        }
+        return sum;
+    }
+
+    public long ringDrops() {
+        return ringDrops.get();
+    }
+
+    /** Frames larger than a slot can ever hold, cut to PacketSlot.MAX_CAPACITY. */
+    public long oversizedFrames() {
+        return oversizedFrames.get();
+    }
+
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    public String firstHandlerError() {
+        return firstHandlerError;
+    }
+
+    /** Merged decode counters; call after finish(). */
+    public DecodeCounters decodeCounters() {
+        DecodeCounters total = new DecodeCounters();
+        for (FlowWorker w : flowWorkers) {
+            w.counters().addTo(total);
+        }
+        return total;
+    }
+
+    public long flowsStarted() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            sum += w.flowTable().flowsStarted();
+        }
+        return sum;
+    }
+
+    public long flowEvictions() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            sum += w.flowTable().evictions();
+        }
+        return sum;
+    }
+
+    public long flowOverflows() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            sum += w.flowTable().overflows();
+        }
+        return sum;
+    }
+
+    public long activeFlows() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            sum += w.flowTable().activeFlows();
+        }
+        return sum;
+    }
+
+    public long flowTableBytes() {
+        long sum = 0;
+        for (FlowWorker w : flowWorkers) {
+            FlowTable t = w.flowTable();
+            sum += t.memoryBytes();
+        }
+        return sum;
+    }
+
+    public long observations() {
+        long sum = 0;
+        for (DeviceShard s : deviceShards) {
+            sum += s.observations();
+        }
+        return sum;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * A bug in one handler must not stop the sensor: the event is skipped, counted and the
+     * first failure kept for the summary.
+     */
+    private final class CountingExceptionHandler<T> implements ExceptionHandler<T> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, T event) {
+            if (handlerErrors.getAndIncrement() == 0) {
+                firstHandlerError = ex.toString();
+                // A bug, not bad input: keep the trace for the report, count the rest quietly.
+                System.err.println("vigil: internal error in a pipeline handler; event skipped, further ones counted");
+                ex.printStackTrace();
+            }
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            handleEventException(ex, -1, null);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            handleEventException(ex, -1, null);
+        }
+    }
+}

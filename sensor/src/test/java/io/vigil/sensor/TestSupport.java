@@ -1,0 +1,98 @@
+package io.vigil.sensor;
+
+import io.vigil.sensor.cli.VigilMain;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Helpers shared by the sensor's end-to-end tests. */
+public final class TestSupport {
+    private TestSupport() {
+    }
+
+    /** Result of one in-process CLI run. */
+    public record CliResult(int exitCode, String out, String err) {
+    }
+
+    public static CliResult vigil(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = VigilMain.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
+    /** The repository root, found from the module directory surefire runs in. */
+    public static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("mvnw"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("repository root (with mvnw) not found above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    /** ../shared/pcaps next to the repository, or null when this machine does not have it. */
+    public static Path sharedPcaps() {
+        Path p = repoRoot().resolve("../shared/pcaps").normalize();
+        return Files.isDirectory(p) ? p : null;
+    }
+
+    public static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs a tool and returns its standard output; fails the test on a non-zero exit. */
+    public static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("timed out: " + String.join(" ", command));
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": "
+                + new String(err));
+        }
+        return new String(out);
+    }
+
+    /** A top-level numeric field of a flat-ish JSON object, -1 when absent. */
+    public static long jsonLong(String json, String field) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\":(-?\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    public static String jsonString(String json, String field) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    public static List<Path> captures(Path dir) throws IOException {
+        List<Path> list = new ArrayList<>();
+        try (var s = Files.walk(dir)) {
+            s.filter(Files::isRegularFile)
+                .filter(f -> {
+                    String n = f.getFileName().toString();
+                    return n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap");
+                })
+                .sorted()
+                .forEach(list::add);
+        }
+        return list;
+    }
+}

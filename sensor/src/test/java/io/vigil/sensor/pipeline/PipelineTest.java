@@ -1,0 +1,152 @@
+package io.vigil.sensor.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.baseline.DeviceInventory;
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.protocols.observe.ObservationType;
+import io.vigil.sensor.capture.FileReplay;
+import io.vigil.sensor.capture.ReplaySpeed;
+import io.vigil.sensor.stats.RunSummary;
+import io.vigil.sensor.synth.ConvergedTrafficGenerator;
+import io.vigil.sensor.synth.FrameBuilder;
+import io.vigil.protocols.LinkType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineTest {
+    @TempDir
+    static Path dir;
+    static Path capture;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        capture = dir.resolve("converged.pcap");
+        new ConvergedTrafficGenerator(9, 5_000).write(capture, 60_000);
+    }
+
+    /** Counts flows and remembers each flow's identity, from any shard. */
+    private static final class FlowCollector implements ObservationHandler {
+        final Set<String> ended = java.util.Collections.synchronizedSet(new HashSet<>());
+        final AtomicLong starts = new AtomicLong();
+        final AtomicLong packets = new AtomicLong();
+
+        @Override
+        public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
+            // Count each flow once: on the shard that owns its client.
+            if (!ownsSource) {
+                return;
+            }
+            if (o.type == ObservationType.FLOW_START) {
+                starts.incrementAndGet();
+            } else if (o.type == ObservationType.FLOW_END) {
+                packets.addAndGet(o.packetsToServer + o.packetsToClient);
+                ended.add(o.vlan + " " + o.ipProto + " " + o.srcIpLo + ":" + o.srcPort + " " + o.dstIpLo + ":"
+                    + o.dstPort + " " + o.firstSeenNanos);
+            }
+        }
+    }
+
+    private record Outcome(long packets, long flows, Set<String> flowSet, long flowPackets, long devices) {
+    }
+
+    private static Outcome run(int workers, int shards) throws Exception {
+        PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(workers).withDeviceShards(shards)
+            .withRingSize(1024);
+        FlowCollector collector = new FlowCollector();
+        List<DeviceInventory> inventories = new ArrayList<>();
+        Pipeline pipeline = new Pipeline(config, i -> {
+            DeviceInventory inv = new DeviceInventory(10_000);
+            synchronized (inventories) {
+                inventories.add(inv);
+            }
+            return List.of(inv, collector);
+        }, 1, FlowEndReason.END_OF_CAPTURE);
+        pipeline.start();
+        FileReplay replay = new FileReplay(pipeline, ReplaySpeed.MAX, () -> false);
+        replay.replay(List.of(capture));
+        assertTrue(pipeline.finish(60, TimeUnit.SECONDS));
+        long devices = inventories.stream().mapToLong(i -> i.table().size()).sum();
+        return new Outcome(pipeline.packetsProcessed(), pipeline.flowsStarted(), collector.ended,
+            collector.packets.get(), devices);
+    }
+
+    @Test
+    void shardingChangesNothingButTheThreads() throws Exception {
+        Outcome one = run(1, 1);
+        assertEquals(60_000, one.packets());
+        assertEquals(one.flows(), one.flowSet().size(), "every started flow ended exactly once");
+        Outcome many = run(3, 2);
+        assertEquals(one.packets(), many.packets());
+        assertEquals(one.flows(), many.flows());
+        assertEquals(one.flowSet(), many.flowSet(), "the same flows, whichever worker kept them");
+        assertEquals(one.flowPackets(), many.flowPackets());
+        assertEquals(one.devices(), many.devices(), "each device counted by exactly one shard");
+    }
+
+    @Test
+    void fullRingDropsAndCountsInsteadOfBlockingCapture() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ObservationHandler stuck = (o, s, d) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        PipelineConfig config = new PipelineConfig(64, 1, 1, 1024, 1024, true,
+            io.vigil.protocols.flow.FlowTimeouts.defaults(), 64);
+        Pipeline pipeline = new Pipeline(config, i -> List.of(stuck), 1, FlowEndReason.END_OF_CAPTURE);
+        pipeline.start();
+        FrameBuilder f = new FrameBuilder();
+        int published = 0;
+        int offered = 5_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < offered; i++) {
+            // A new UDP flow per frame: each one is an observation, so the stuck model backs everything up.
+            f.udp(1, 2, 0, 0x0A000001, 0x0A000002, 10_000 + i, 53, null, 20);
+            if (pipeline.publish(f.buffer(), 0, f.length(), f.length(), 1_000_000_000L + i, LinkType.ETHERNET, 0)) {
+                published++;
+            }
+        }
+        long publishMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(published < offered, "a stuck consumer must make the ring overflow");
+        assertEquals(offered - published, pipeline.ringDrops(), "every dropped frame is counted");
+        assertTrue(publishMillis < 30_000, "publishing never blocked on the stuck consumer");
+        release.countDown();
+        assertTrue(pipeline.finish(30, TimeUnit.SECONDS));
+        assertEquals(published, pipeline.packetsProcessed(), "everything accepted is processed");
+    }
+
+    @Test
+    void stopRequestFlushesWhatWasRead() throws Exception {
+        RunSummary summary = new RunSummary();
+        try (SensorSession session = new SensorSession(PipelineConfig.defaults(false), null, 1,
+            FlowEndReason.SHUTDOWN)) {
+            session.start();
+            AtomicLong polls = new AtomicLong();
+            // Stop after a few thousand packets, as a SIGINT would.
+            FileReplay replay = new FileReplay(session.pipeline(), ReplaySpeed.MAX, () -> polls.incrementAndGet() > 3);
+            replay.replay(List.of(capture));
+            session.finish(summary);
+            assertTrue(replay.packets() < 60_000, "stopped early");
+            assertEquals(replay.packets(), summary.packetsProcessed, "every packet read was processed");
+            assertEquals(0, summary.flowsActiveAtEnd, "flows flushed on stop");
+            assertFalse(summary.flows == 0);
+        }
+    }
+}
