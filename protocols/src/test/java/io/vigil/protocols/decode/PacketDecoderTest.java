@@ -609,4 +609,47 @@ class PacketDecoderTest {
         assertEquals(-1, p.ipProto);
         assertEquals(DecodedPacket.TUNNEL_VXLAN, p.tunnel);
     }
+
+    @Test
+    void zeroLengthFromSegmentationOffloadMeansTheCaptureIsTheDatagram() {
+        byte[] v4 = eth(0x0800, ipv4(6, tcp(1, 2, payload(3000))));
+        v4[14 + 2] = 0;
+        v4[14 + 3] = 0;
+        assertTrue(decode(v4, LinkType.ETHERNET));
+        assertClean();
+        assertEquals(3000, p.payloadLength);
+
+        byte[] v6 = eth(0x86DD, ipv6(6, tcp(1, 2, payload(3000))));
+        v6[14 + 4] = 0;
+        v6[14 + 5] = 0;
+        assertTrue(decode(v6, LinkType.ETHERNET));
+        assertClean();
+        assertEquals(3000, p.payloadLength);
+    }
+
+    @Test
+    void enhancedGreAndUnknownGrePayloadsAreNotUnwrapped() {
+        byte[] pptp = outerIpv4(47, gre(0x3081, 0x880B, bytes().u16(10).u16(1).u32(5).build(), payload(20)));
+        assertTrue(decode(pptp, LinkType.ETHERNET));
+        assertClean();
+        assertEquals(DecodedPacket.TUNNEL_GRE, p.tunnel);
+        assertEquals(47, p.ipProto);
+        assertEquals("1.1.1.1", IpAddresses.toString(p.srcIpHi, p.srcIpLo));
+
+        byte[] keepalive = outerIpv4(47, gre(0, 0x0000, new byte[0], payload(4)));
+        assertTrue(decode(keepalive, LinkType.ETHERNET));
+        assertEquals(47, p.ipProto);
+        assertEquals(4, p.payloadLength);
+    }
+
+    @Test
+    void truncatedInnerPacketKeepsTheOuterIpHeader() {
+        byte[] frame = outerIpv4(4, ipv4(6, tcp(1, 2, payload(10))));
+        assertTrue(decoder.decode(frame, 0, 14 + 20 + 10, LinkType.ETHERNET, p));
+        assertTrue(p.truncated);
+        assertEquals(DecodedPacket.LAYER_IPV4, p.malformedLayer);
+        assertEquals("2.2.2.2", IpAddresses.toString(p.dstIpHi, p.dstIpLo));
+        assertEquals(1, counters.truncatedAt(DecodedPacket.LAYER_IPV4));
+        assertEquals(1, counters.truncatedTotal() + counters.malformedTotal());
+    }
 }
