@@ -35,11 +35,14 @@ public final class DecodeCounters {
     public static final int OTHER_L4 = 23;
     public static final int UNSUPPORTED_LINK_TYPE = 24;
     public static final int FRAGMENT_WITHOUT_FIRST = 25;
+    /** First fragment too short to hold the transport header (classic IDS-evasion trick, RFC 1858). */
+    public static final int TINY_FRAGMENT = 26;
 
     private static final String[] PROTOCOL_NAMES = {
         "ethernet", "sll", "raw_ip", "loopback", "vlan", "qinq", "mpls", "arp", "ipv4", "ipv6", "tcp", "udp", "icmp",
         "icmpv6", "gre", "erspan", "vxlan", "ip_in_ip", "ipv4_fragment", "ipv6_fragment", "ipv4_options",
-        "ipv6_extension_headers", "other_l3", "other_l4", "unsupported_link_type", "fragment_without_first"
+        "ipv6_extension_headers", "other_l3", "other_l4", "unsupported_link_type", "fragment_without_first",
+        "tiny_fragment"
     };
 
     private static final String[] LAYER_NAMES = {

@@ -120,6 +120,11 @@ public final class DecodedPacket {
     public int malformedLayer;
     /** True when the frame was cut by the snap length before the headers ended. */
     public boolean truncated;
+    /**
+     * True when the IP header claims more bytes than were captured but every header is present:
+     * the snap length cut only payload. Not an error, so neither {@link #truncated} nor a counter.
+     */
+    public boolean payloadTruncated;
 
     public void reset() {
         hasEthernet = false;
@@ -165,6 +170,7 @@ public final class DecodedPacket {
         payloadLength = 0;
         malformedLayer = LAYER_NONE;
         truncated = false;
+        payloadTruncated = false;
     }
 
     public boolean isIp() {
