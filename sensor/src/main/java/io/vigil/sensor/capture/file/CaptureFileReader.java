@@ -411,13 +411,13 @@ public final class CaptureFileReader implements AutoCloseable {
             return problem.message();
         }
         int i = (int) (pos - windowStart);
-        int bom = data.getInt(i + 8);
-        if (bom == BOM) {
-            setOrder(ByteOrder.BIG_ENDIAN);
-        } else if (bom == Integer.reverseBytes(BOM)) {
-            setOrder(ByteOrder.LITTLE_ENDIAN);
-        } else {
-            return String.format("section header block has bad byte-order magic 0x%08x", bom);
+        // Read through hdr, not data: handlers get data and might (against the contract) have changed its order.
+        int bom = hdr.getInt(i + 8);
+        if (bom == Integer.reverseBytes(BOM)) {
+            setOrder(order == ByteOrder.BIG_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        } else if (bom != BOM) {
+            return String.format("section header block has bad byte-order magic 0x%08x",
+                    order == ByteOrder.BIG_ENDIAN ? bom : Integer.reverseBytes(bom));
         }
         long len = hdr.getInt(i + 4) & 0xFFFF_FFFFL;
         if (len < SHB_MIN) {

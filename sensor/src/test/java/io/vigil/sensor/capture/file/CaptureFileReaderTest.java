@@ -138,6 +138,41 @@ class CaptureFileReaderTest {
         }
     }
 
+    /** Kuznetsov's patched libpcap (magic 0xa1b2cd34) adds 8 bytes to every record header; still seen in old traces. */
+    @Test
+    void kuznetsovModifiedPcapIsRead() throws Exception {
+        TestCaptures.Good g = TestCaptures.writeGood(tmp.resolve("kuz")).get(0); // pcap-le-usec-ethernet
+        byte[] in = Files.readAllBytes(tmp.resolve("kuz").resolve(g.path()));
+        ByteBuffer src = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(in.length + 8 * g.packets().size()).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(in, 0, 24).putInt(0, 0xA1B2CD34);
+        for (int p = 24; p < in.length; ) {
+            int caplen = src.getInt(p + 8);
+            out.put(in, p, 16).putInt(2).putShort((short) 0x0800).put((byte) 0).put((byte) 0).put(in, p + 16, caplen);
+            p += 16 + caplen;
+        }
+        Path f = tmp.resolve("kuznetsov.pcap");
+        Files.write(f, out.array());
+        try (CaptureFileReader r = CaptureFileReader.open(f)) {
+            List<Got> got = readAll(r);
+            assertNull(r.problem());
+            assertPackets(g.packets(), got, "kuznetsov");
+        }
+        if (Tools.onPath("capinfos")) {
+            List<String> lines = Tools.run("capinfos", "-T", "-r", "-c", "-M", f.toString());
+            assertEquals(f + "\t" + g.packets().size(), lines.get(0).trim());
+        }
+    }
+
+    @Test
+    void describeIsOneLineWithFileOffsetAndCount() {
+        CaptureProblem p = new CaptureProblem(Paths.get("x.pcap"), 1234, "truncated record header: 3 of 16 bytes");
+        assertEquals("x.pcap: truncated record header: 3 of 16 bytes at byte offset 1234; 7 packets read before it",
+                p.describe(7));
+        assertEquals("x.pcap: m at byte offset 0; 1 packet read before it",
+                new CaptureProblem(Paths.get("x.pcap"), 0, "m").describe(1));
+    }
+
     @Test
     void headerOnlyFilesAreACleanEndWithNoPackets() throws Exception {
         for (String name : List.of("edge/pcap-header-only.pcap", "edge/pcapng-shb-only.pcapng")) {
