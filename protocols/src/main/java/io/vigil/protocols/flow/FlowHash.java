@@ -26,6 +26,11 @@ public final class FlowHash {
         return shardHash(p.srcIpHi, p.srcIpLo, p.dstIpHi, p.dstIpLo, p.vlan);
     }
 
+    /** Hash of one device (address and VLAN): which device shard owns its model. */
+    public static int deviceHash(long ipHi, long ipLo, int vlan) {
+        return (int) (mix64(endpoint(ipHi, ipLo) + (vlan & 0xFFFF_FFFFL) * 0x9E37_79B9_7F4A_7C15L) >>> 32);
+    }
+
     /** Maps a hash onto [0, shards) by multiply-shift, which uses the high bits and needs no division. */
     public static int shardOf(int hash, int shards) {
         return (int) (((hash & 0xFFFF_FFFFL) * shards) >>> 32);

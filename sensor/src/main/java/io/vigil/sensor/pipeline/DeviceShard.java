@@ -54,7 +54,7 @@ final class DeviceShard implements EventHandler<Observation> {
     }
 
     private boolean owns(int vlan, long ipHi, long ipLo) {
-        return shards == 1 || Math.floorMod(FlowHash.deviceHash(ipHi, ipLo, vlan), shards) == index;
+        return shards == 1 || FlowHash.shardOf(FlowHash.deviceHash(ipHi, ipLo, vlan), shards) == index;
     }
 
     long observations() {

@@ -110,9 +110,9 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
             hash = FlowHash.shardHash(0, IpAddresses.v4MappedLo(p.arpSenderIp), 0,
                 IpAddresses.v4MappedLo(p.arpTargetIp), p.vlan);
         } else {
-            hash = (int) (slot.frameNumber);
+            hash = FlowHash.deviceHash(0, slot.frameNumber, 0);
         }
-        return Math.floorMod(hash, workers) == index;
+        return FlowHash.shardOf(hash, workers) == index;
     }
 
     /** Capture time only moves forward here, so a reordered merge cannot resurrect expired flows. */
@@ -177,7 +177,8 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
             o.srcPort = flow.clientPort();
             o.dstPort = flow.serverPort();
             o.ipProto = flow.ipProto();
-            o.flowId = flow.flowId();
+            // Flow ids count per table; the worker index in the top bits makes them unique per sensor.
+            o.flowId = ((long) index << 48) | flow.flowId();
             o.packetsToServer = flow.packetsFromClient();
             o.bytesToServer = flow.bytesFromClient();
             o.packetsToClient = flow.packetsFromServer();
