@@ -64,7 +64,9 @@ public final class ConvergedTrafficGenerator {
             this.out = w;
             openModbusConnections();
             backupPort = ephemeralPort();
-            tcp(server(0), server(1), VLAN_SERVERS, backupPort, 873, 0, 0, SYN, 0);
+            tcp(server(0), server(1), VLAN_SERVERS, backupPort, 873, backupSeq - 1, 0, SYN, 0);
+            tcp(server(1), server(0), VLAN_SERVERS, 873, backupPort, 0, backupSeq, SYN | ACK, 0);
+            tcp(server(0), server(1), VLAN_SERVERS, backupPort, 873, backupSeq, 1, ACK, 0);
             while (written < packets) {
                 int dice = random.nextInt(100);
                 if (dice < 34) {

@@ -91,10 +91,10 @@ class CaptureFileReaderTest {
         List<TestCaptures.Good> goods = TestCaptures.writeGood(root);
         List<DynamicTest> tests = new ArrayList<>();
         for (TestCaptures.Good g : goods) {
-            for (int window : new int[] {CaptureFileReader.DEFAULT_WINDOW, 4096, 64}) {
+            for (int window : new int[] {CaptureFileReader.DEFAULT_WINDOW, 4096, 64, -CaptureFileReader.DEFAULT_READ_BUFFER, -4096, -64}) {
                 tests.add(DynamicTest.dynamicTest(g.path() + " window " + window, () -> {
                     Path f = root.resolve(g.path());
-                    try (CaptureFileReader r = CaptureFileReader.open(f, window)) {
+                    try (CaptureFileReader r = openWith(f, window)) {
                         assertEquals(g.format(), r.format());
                         List<Got> got = readAll(r);
                         assertNull(r.problem(), () -> r.problem().describe(r.packetsRead()));
@@ -192,12 +192,12 @@ class CaptureFileReaderTest {
         List<TestCaptures.Corrupt> bad = TestCaptures.writeCorrupt(root);
         List<DynamicTest> tests = new ArrayList<>();
         for (TestCaptures.Corrupt c : bad) {
-            for (int window : new int[] {CaptureFileReader.DEFAULT_WINDOW, 64}) {
+            for (int window : new int[] {CaptureFileReader.DEFAULT_WINDOW, 64, -CaptureFileReader.DEFAULT_READ_BUFFER, -64}) {
                 tests.add(DynamicTest.dynamicTest(c.path() + " window " + window, () -> {
                     Path f = root.resolve(c.path());
                     if (c.openFails()) {
                         CaptureFileException e = assertThrows(CaptureFileException.class,
-                                () -> CaptureFileReader.open(f, window));
+                                () -> openWith(f, window));
                         assertTrue(e.getMessage().contains(c.messagePart()), e.getMessage());
                         assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
                         assertTrue(e.getMessage().endsWith("at offset " + c.offset()), e.getMessage());
@@ -205,7 +205,7 @@ class CaptureFileReaderTest {
                         assertFalse(e.getMessage().contains("\n"));
                         return;
                     }
-                    try (CaptureFileReader r = CaptureFileReader.open(f, window)) {
+                    try (CaptureFileReader r = openWith(f, window)) {
                         List<Got> got = readAll(r);
                         CaptureProblem p = r.problem();
                         assertNotNull(p, "expected a problem");
@@ -344,5 +344,10 @@ class CaptureFileReaderTest {
 
     static Path repoPcaps() {
         return Tools.firstExisting("../pcaps", "pcaps");
+    }
+
+    /** Window size > 0: memory-mapped windows; < 0: read() into a buffer of -window bytes (the default mode). */
+    static CaptureFileReader openWith(Path f, int window) throws CaptureFileException {
+        return window < 0 ? CaptureFileReader.open(f, -window, false) : CaptureFileReader.open(f, window, true);
     }
 }

@@ -80,8 +80,8 @@ class ReplayTest {
     void tinyWindowsRemapAndGiveTheSamePackets() throws Exception {
         assertTrue(Files.size(pcap) > 100 * 4096, "capture must span many windows");
         for (Path f : List.of(pcap, pcapng)) {
-            for (int window : new int[] {CaptureFileReader.DEFAULT_WINDOW, 4096, 4099, 1500, 64}) {
-                try (CaptureFileReader r = CaptureFileReader.open(f, window)) {
+            for (int window : new int[] {CaptureFileReader.DEFAULT_WINDOW, 4096, 4099, 1500, 64, -CaptureFileReader.DEFAULT_READ_BUFFER, -4096, -4099, -1500, -64}) {
+                try (CaptureFileReader r = openWith(f, window)) {
                     Digest d = new Digest();
                     while (r.next(d)) {
                         // digest only
@@ -134,5 +134,10 @@ class ReplayTest {
                 // nothing
             }
         }
+    }
+
+    /** Window size > 0: memory-mapped windows; < 0: read() into a buffer of -window bytes (the default mode). */
+    static CaptureFileReader openWith(Path f, int window) throws CaptureFileException {
+        return window < 0 ? CaptureFileReader.open(f, -window, false) : CaptureFileReader.open(f, window, true);
     }
 }
