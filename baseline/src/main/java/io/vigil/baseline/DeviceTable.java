@@ -11,14 +11,13 @@ import java.util.List;
  * tracked, so a spoofed-source flood cannot exhaust the heap.
  */
 public final class DeviceTable {
-    private static final int EMPTY = -1;
+    /** Longs per bucket: address low word, address high word, VLAN and device index + 1 (0 = empty). */
+    private static final int STRIDE = 3;
 
     private final int maxDevices;
     private final int mask;
-    private final int[] index;
-    private final long[] keyHi;
-    private final long[] keyLo;
-    private final int[] keyVlan;
+    /** One bucket's key and value share a cache line, so a probe costs one miss, not four. */
+    private final long[] buckets;
     private final Device[] devices;
     private int size;
     private long overflows;
@@ -28,50 +27,49 @@ public final class DeviceTable {
             throw new IllegalArgumentException("maxDevices must be positive: " + maxDevices);
         }
         this.maxDevices = maxDevices;
-        int buckets = Integer.highestOneBit(Math.max(2, maxDevices) * 2 - 1) << 1;
-        this.mask = buckets - 1;
-        this.index = new int[buckets];
-        java.util.Arrays.fill(index, EMPTY);
-        this.keyHi = new long[buckets];
-        this.keyLo = new long[buckets];
-        this.keyVlan = new int[buckets];
+        int count = Integer.highestOneBit(Math.max(2, maxDevices) * 2 - 1) << 1;
+        this.mask = count - 1;
+        this.buckets = new long[count * STRIDE];
         this.devices = new Device[maxDevices];
     }
 
     /** The device, or null when unknown. */
     public Device find(int vlan, long ipHi, long ipLo) {
-        int slot = slotOf(vlan, ipHi, ipLo);
-        int i = index[slot];
-        return i == EMPTY ? null : devices[i];
+        int b = bucketOf(vlan, ipHi, ipLo);
+        long meta = buckets[b + 2];
+        return meta == 0 ? null : devices[(int) meta - 1];
     }
 
     /** The device, created on first sight; null only when the table is full. */
     public Device findOrCreate(int vlan, long ipHi, long ipLo, long nowNanos) {
-        int slot = slotOf(vlan, ipHi, ipLo);
-        int i = index[slot];
-        if (i != EMPTY) {
-            return devices[i];
+        int b = bucketOf(vlan, ipHi, ipLo);
+        long meta = buckets[b + 2];
+        if (meta != 0) {
+            return devices[(int) meta - 1];
         }
         if (size == maxDevices) {
             overflows++;
             return null;
         }
         Device d = new Device(vlan, ipHi, ipLo, nowNanos);
-        devices[size] = d;
-        index[slot] = size++;
-        keyHi[slot] = ipHi;
-        keyLo[slot] = ipLo;
-        keyVlan[slot] = vlan;
+        devices[size++] = d;
+        buckets[b] = ipLo;
+        buckets[b + 1] = ipHi;
+        buckets[b + 2] = ((long) vlan << 32) | size;
         return d;
     }
 
-    /** Linear probing: the slot holding this key, or the empty slot where it belongs. */
-    private int slotOf(int vlan, long ipHi, long ipLo) {
+    /** Linear probing: the bucket holding this key, or the empty bucket where it belongs (an array index). */
+    private int bucketOf(int vlan, long ipHi, long ipLo) {
         int slot = hash(vlan, ipHi, ipLo) & mask;
-        while (index[slot] != EMPTY && (keyLo[slot] != ipLo || keyHi[slot] != ipHi || keyVlan[slot] != vlan)) {
+        while (true) {
+            int b = slot * STRIDE;
+            long meta = buckets[b + 2];
+            if (meta == 0 || (buckets[b] == ipLo && buckets[b + 1] == ipHi && (int) (meta >>> 32) == vlan)) {
+                return b;
+            }
             slot = (slot + 1) & mask;
         }
-        return slot;
     }
 
     static int hash(int vlan, long ipHi, long ipLo) {
