@@ -2,6 +2,7 @@ package io.vigil.export.flows;
 
 import io.vigil.export.json.JsonWriter;
 import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
@@ -48,7 +49,7 @@ public final class FlowLogWriter implements ObservationHandler, AutoCloseable {
                 .field("bytes_to_server", o.bytesToServer)
                 .field("packets_to_client", o.packetsToClient)
                 .field("bytes_to_client", o.bytesToClient)
-                .field("tcp_state", o.tcpState)
+                .field("tcp_state", o.ipProto == 6 ? FlowView.tcpStateText(o.tcpState) : null)
                 .field("end_reason", o.endReason == null ? null : o.endReason.name().toLowerCase())
                 .endObject();
             try {

@@ -162,4 +162,19 @@ public final class FlowView {
                 + " bytes " + bytesFromClient() + "/" + bytesFromServer()
                 + " tcp 0x" + Integer.toHexString(tcpState());
     }
+
+    /** TCP state bits as text for logs, e.g. "syn|syn_ack|established|fin_client"; "" when none. Allocates. */
+    public static String tcpStateText(int state) {
+        StringBuilder sb = new StringBuilder();
+        String[] names = {"syn", "syn_ack", "established", "fin_client", "fin_server", "rst", "midstream"};
+        for (int bit = 0; bit < names.length; bit++) {
+            if ((state & (1 << bit)) != 0) {
+                if (sb.length() > 0) {
+                    sb.append('|');
+                }
+                sb.append(names[bit]);
+            }
+        }
+        return sb.toString();
+    }
 }

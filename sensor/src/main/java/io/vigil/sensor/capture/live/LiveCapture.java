@@ -62,7 +62,8 @@ public final class LiveCapture implements AutoCloseable {
         } catch (PcapNativeException | RuntimeException e) {
             throw new LiveCaptureException("cannot open interface " + name + ": " + oneLine(e)
                 + " (capturing needs root or CAP_NET_RAW)");
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) {
+            // UnsatisfiedLinkError the first time, NoClassDefFoundError on later attempts.
             throw new LiveCaptureException("cannot load libpcap: " + oneLine(e)
                 + " (install libpcap0.8, e.g. apt-get install libpcap-dev)");
         }
