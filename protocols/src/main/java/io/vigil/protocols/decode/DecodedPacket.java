@@ -96,6 +96,11 @@ public final class DecodedPacket {
 
     // ---- ARP ----
     public int arpOperation;
+    /**
+     * True when the ARP packet is IPv4 over 48-bit MAC (the only variant whose addresses are kept);
+     * otherwise the four address fields are 0 and mean nothing (0.0.0.0 would read as an ARP probe).
+     */
+    public boolean arpIpv4;
     public long arpSenderMac;
     public int arpSenderIp;
     public long arpTargetMac;
@@ -152,6 +157,7 @@ public final class DecodedPacket {
         ipOptions = false;
         ipv6ExtensionHeaders = 0;
         arpOperation = 0;
+        arpIpv4 = false;
         arpSenderMac = 0;
         arpSenderIp = 0;
         arpTargetMac = 0;

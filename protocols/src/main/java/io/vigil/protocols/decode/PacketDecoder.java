@@ -339,6 +339,7 @@ public final class PacketDecoder {
         out.l3Offset = p;
         out.arpOperation = u16(b, p + 6);
         if (ipv4OverMac) {
+            out.arpIpv4 = true;
             out.arpSenderMac = mac(b, p + 8);
             out.arpSenderIp = i32(b, p + 14);
             out.arpTargetMac = mac(b, p + 18);

@@ -190,12 +190,28 @@ class PacketDecoderTest {
         assertEquals(IP_A, p.arpSenderIp);
         assertEquals(0, p.arpTargetMac);
         assertEquals(IP_B, p.arpTargetIp);
+        assertTrue(p.arpIpv4);
         assertFalse(p.isIp());
 
         assertTrue(decode(eth(0x0806, arp(2)), LinkType.ETHERNET));
         assertEquals(2, p.arpOperation);
         assertEquals(MAC_B, p.arpTargetMac);
         assertEquals(2, counters.protocol(DecodeCounters.ARP));
+    }
+
+    /** Other hardware/protocol sizes still count as ARP, but no addresses are reported (zeek arp-leak trace). */
+    @Test
+    void arpWithOtherAddressSizesHasNoAddresses() {
+        byte[] odd = bytes().u16(1).u16(0x0800).u8(255).u8(4).u16(1).build();
+        assertTrue(decode(concat(eth(0x0806, odd), new byte[520]), LinkType.ETHERNET));
+        assertEquals(DecodedPacket.L3_ARP, p.l3);
+        assertEquals(1, p.arpOperation);
+        assertFalse(p.arpIpv4);
+        assertEquals(0, p.arpSenderIp);
+        assertTrue(decode(eth(0x0806, arp(1)), LinkType.ETHERNET));
+        assertTrue(p.arpIpv4);
+        assertTrue(decode(concat(eth(0x0806, odd), new byte[520]), LinkType.ETHERNET));
+        assertFalse(p.arpIpv4, "reset between packets");
     }
 
     @Test

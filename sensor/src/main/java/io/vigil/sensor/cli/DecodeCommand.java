@@ -143,6 +143,9 @@ final class DecodeCommand implements Callable<Integer> {
                     .field("dst_ip", IpAddresses.toString(p.dstIpHi, p.dstIpLo))
                     .field("ip_proto", p.ipProto)
                     .field("ttl", p.ttl);
+            } else if (p.l3 == DecodedPacket.L3_ARP && !p.arpIpv4) {
+                // Not IPv4 over Ethernet addresses: the decoder keeps none, so print none rather than 0.0.0.0.
+                j.nullField("src_ip").nullField("dst_ip").nullField("ip_proto").field("arp_op", p.arpOperation);
             } else if (p.l3 == DecodedPacket.L3_ARP) {
                 j.field("src_ip", IpAddresses.ipv4ToString(p.arpSenderIp))
                     .field("dst_ip", IpAddresses.ipv4ToString(p.arpTargetIp))
@@ -158,7 +161,8 @@ final class DecodeCommand implements Callable<Integer> {
             } else {
                 j.nullField("src_port").nullField("dst_port");
             }
-            if (p.ipProto == DecodedPacket.PROTO_TCP && p.l4Offset >= 0 && p.fragmentOffset == 0) {
+            // Only with a decoded TCP header: a header cut before its flags byte must not print flags 0.
+            if (p.ipProto == DecodedPacket.PROTO_TCP && p.hasPorts && p.fragmentOffset == 0) {
                 j.field("tcp_flags", p.tcpFlags);
             } else {
                 j.nullField("tcp_flags");

@@ -128,7 +128,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
 
     private void publishArpClaim(DecodedPacket p) {
         // An ARP probe (sender 0.0.0.0) claims nothing; requests and replies both bind sender IP to MAC.
-        if (p.arpSenderIp == 0 || (p.arpOperation != 1 && p.arpOperation != 2)) {
+        if (!p.arpIpv4 || p.arpSenderIp == 0 || (p.arpOperation != 1 && p.arpOperation != 2)) {
             return;
         }
         long seq = observations.next();
