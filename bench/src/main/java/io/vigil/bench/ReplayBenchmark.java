@@ -18,11 +18,12 @@ import java.util.Locale;
  * End-to-end replay benchmark: generates (once) a converged-data-centre capture of N packets,
  * then measures, in one JVM and one run so the ratios are comparable on a noisy machine:
  * <ol>
- * <li>read only: the memory-mapped reader handing each record to an empty handler;</li>
+ * <li>read only: the reader handing each record to an empty handler, with read() into a buffer
+ *     (the default) and with memory-mapped windows;</li>
  * <li>full pipeline: read, copy into the ring, decode L2–L4, flows, observations, devices —
  *     what {@code vigil replay} does.</li>
  * </ol>
- * Usage: {@code java -cp bench/target/benchmarks.jar io.vigil.bench.ReplayBenchmark FILE [PACKETS] [ROUNDS] [WORKERS]}
+ * Usage: {@code java -cp bench/target/benchmarks.jar io.vigil.bench.ReplayBenchmark FILE [PACKETS] [ROUNDS] [WORKERS] [RING]}
  */
 public final class ReplayBenchmark {
     private ReplayBenchmark() {
@@ -33,6 +34,7 @@ public final class ReplayBenchmark {
         long packets = args.length > 1 ? Long.parseLong(args[1]) : 5_000_000L;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int ring = args.length > 4 ? Integer.parseInt(args[4]) : PipelineConfig.defaults(false).ringSize();
         if (!Files.exists(file)) {
             Files.createDirectories(file.toAbsolutePath().getParent());
             long t0 = System.nanoTime();
@@ -40,31 +42,32 @@ public final class ReplayBenchmark {
             System.out.printf(Locale.ROOT, "generated %,d packets (%,d bytes) in %.1f s%n", n, Files.size(file),
                 (System.nanoTime() - t0) / 1e9);
         }
-        System.out.printf(Locale.ROOT, "capture %s, %,d bytes; %d rounds; %d flow worker(s); %d cores%n", file,
-            Files.size(file), rounds, workers, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "capture %s, %,d bytes; %d rounds; %d flow worker(s); ring %d; %d cores%n",
+            file, Files.size(file), rounds, workers, ring, Runtime.getRuntime().availableProcessors());
         for (int r = 1; r <= rounds; r++) {
-            readOnly(file, r);
-            pipeline(file, r, workers);
+            readOnly(file, r, false);
+            readOnly(file, r, true);
+            pipeline(file, r, workers, ring);
         }
     }
 
-    private static void readOnly(Path file, int round) throws CaptureFileException {
+    private static void readOnly(Path file, int round, boolean mapped) throws CaptureFileException {
         long t0 = System.nanoTime();
         long[] sink = new long[1];
         long n;
-        try (CaptureFileReader reader = CaptureFileReader.open(file)) {
+        try (CaptureFileReader reader = mapped ? CaptureFileReader.openMapped(file) : CaptureFileReader.open(file)) {
             while (reader.next((data, offset, cap, orig, ts, link, itf) -> sink[0] += cap)) {
                 // the handler does the (minimal) work
             }
             n = reader.packetsRead();
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "round %d  read-only      %,12d packets  %6.2f s  %,12.0f packets/s%n", round, n,
-            s, n / s);
+        System.out.printf(Locale.ROOT, "round %d  read-only %-5s %,12d packets  %6.2f s  %,12.0f packets/s%n", round,
+            mapped ? "mmap" : "read", n, s, n / s);
     }
 
-    private static void pipeline(Path file, int round, int workers) throws Exception {
-        PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(workers);
+    private static void pipeline(Path file, int round, int workers, int ring) throws Exception {
+        PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(workers).withRingSize(ring);
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
         long t0 = System.nanoTime();

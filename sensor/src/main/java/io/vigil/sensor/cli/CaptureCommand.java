@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,46 +75,36 @@ final class CaptureCommand implements Callable<Integer> {
             } catch (LiveCaptureException e) {
                 throw new UserError(e.getMessage());
             }
-            CountDownLatch reported = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                capture.stop();
-                ReplayCommand.awaitQuietly(reported);
-            }, "vigil-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             Thread timer = null;
-            if (durationSeconds > 0) {
-                timer = new Thread(() -> {
-                    try {
-                        Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
-                        capture.stop();
-                    } catch (InterruptedException ignored) {
-                        // capture ended first
-                    }
-                }, "vigil-duration");
-                timer.setDaemon(true);
-                timer.start();
-            }
-            try {
-                session.start();
-                if (!options.quiet) {
-                    err.println("vigil: capturing on " + String.join(", ", interfaces)
-                        + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
+            try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
+                if (durationSeconds > 0) {
+                    timer = new Thread(() -> {
+                        try {
+                            Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+                            capture.stop();
+                        } catch (InterruptedException ignored) {
+                            // capture ended first
+                        }
+                    }, "vigil-duration");
+                    timer.setDaemon(true);
+                    timer.start();
                 }
-                capture.run();
-                session.finish(summary);
-                summary.bytes = session.pipeline().bytesProcessed();
-                fillInterfaceStats(summary, capture);
-            } finally {
-                capture.close();
-                if (timer != null) {
-                    timer.interrupt();
-                }
-                RunReport.report(summary, options, out, err);
-                reported.countDown();
                 try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running and waits for the report above
+                    session.start();
+                    if (!options.quiet) {
+                        err.println("vigil: capturing on " + String.join(", ", interfaces)
+                            + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
+                    }
+                    capture.run();
+                    session.finish(summary);
+                    summary.bytes = session.pipeline().bytesProcessed();
+                    fillInterfaceStats(summary, capture);
+                } finally {
+                    capture.close();
+                    if (timer != null) {
+                        timer.interrupt();
+                    }
+                    RunReport.report(summary, options, out, err);
                 }
             }
         }

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,36 +54,25 @@ final class ReplayCommand implements Callable<Integer> {
         RunReport.checkWritable(options.flows, "--flows");
 
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            awaitQuietly(reported);
-        }, "vigil-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
-        try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, 1,
-            FlowEndReason.END_OF_CAPTURE)) {
-            session.start();
-            FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get);
-            replay.replay(files);
-            session.finish(summary);
-            summary.packets = replay.packets();
-            summary.bytes = replay.bytes();
-            summary.files = replay.filesRead();
-            summary.captureSeconds = replay.captureSpanNanos() / 1e9;
-            summary.problems.addAll(0, replay.problems());
-            if (stop.get()) {
-                summary.problems.add("interrupted: replay stopped early, flows flushed");
-            }
-        } finally {
-            RunReport.report(summary, options, out, err);
-            reported.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running and waits for the report above
+        try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
+            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, 1,
+                FlowEndReason.END_OF_CAPTURE)) {
+                session.start();
+                FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get);
+                replay.replay(files);
+                session.finish(summary);
+                summary.packets = replay.packets();
+                summary.bytes = replay.bytes();
+                summary.files = replay.filesRead();
+                summary.captureSeconds = replay.captureSpanNanos() / 1e9;
+                summary.problems.addAll(0, replay.problems());
+                if (stop.get()) {
+                    summary.problems.add("interrupted: replay stopped early, flows flushed");
+                }
+            } finally {
+                RunReport.report(summary, options, out, err);
             }
         }
         if (summary.packets == 0 && !summary.problems.isEmpty()) {
@@ -94,13 +82,5 @@ final class ReplayCommand implements Callable<Integer> {
             return VigilMain.EXIT_FAILED;
         }
         return VigilMain.EXIT_OK;
-    }
-
-    static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

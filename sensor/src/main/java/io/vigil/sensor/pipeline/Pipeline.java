@@ -8,7 +8,6 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.flow.FlowEndReason;
-import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.sensor.ring.PacketSlot;
@@ -186,19 +185,11 @@ public final class Pipeline {
     }
 
     public long packetsProcessed() {
-        long sum = 0;
-        for (FlowWorker w : flowWorkers) {
-            sum += w.packets();
-        }
-        return sum;
+        return sumOverWorkers(w -> w.packets());
     }
 
     public long bytesProcessed() {
-        long sum = 0;
-        for (FlowWorker w : flowWorkers) {
-            sum += w.bytes();
-        }
-        return sum;
+        return sumOverWorkers(w -> w.bytes());
     }
 
     public long ringDrops() {
@@ -228,42 +219,29 @@ public final class Pipeline {
     }
 
     public long flowsStarted() {
-        long sum = 0;
-        for (FlowWorker w : flowWorkers) {
-            sum += w.flowTable().flowsStarted();
-        }
-        return sum;
+        return sumOverWorkers(w -> w.flowTable().flowsStarted());
     }
 
     public long flowEvictions() {
-        long sum = 0;
-        for (FlowWorker w : flowWorkers) {
-            sum += w.flowTable().evictions();
-        }
-        return sum;
+        return sumOverWorkers(w -> w.flowTable().evictions());
     }
 
     public long flowOverflows() {
-        long sum = 0;
-        for (FlowWorker w : flowWorkers) {
-            sum += w.flowTable().overflows();
-        }
-        return sum;
+        return sumOverWorkers(w -> w.flowTable().overflows());
     }
 
     public long activeFlows() {
-        long sum = 0;
-        for (FlowWorker w : flowWorkers) {
-            sum += w.flowTable().activeFlows();
-        }
-        return sum;
+        return sumOverWorkers(w -> w.flowTable().activeFlows());
     }
 
     public long flowTableBytes() {
+        return sumOverWorkers(w -> w.flowTable().memoryBytes());
+    }
+
+    private long sumOverWorkers(java.util.function.ToLongFunction<FlowWorker> value) {
         long sum = 0;
         for (FlowWorker w : flowWorkers) {
-            FlowTable t = w.flowTable();
-            sum += t.memoryBytes();
+            sum += value.applyAsLong(w);
         }
         return sum;
     }

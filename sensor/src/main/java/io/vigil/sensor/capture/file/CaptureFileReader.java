@@ -354,17 +354,24 @@ public final class CaptureFileReader implements AutoCloseable {
         if (len < 32) {
             return fail(pos, "enhanced packet block too short (" + len + " bytes, need at least 32)");
         }
+        return timestampedPacket(handler, pos, i, len, hdr.getInt(i + 8), "enhanced packet block");
+    }
+
+    /**
+     * The common tail of EPB and the obsolete PB: interface id, 64-bit timestamp, captured and
+     * original length at the same offsets, then the packet data at offset 28.
+     */
+    private boolean timestampedPacket(PacketHandler handler, long pos, int i, int len, int ifc, String block) {
         final ByteBuffer h = hdr;
-        int ifc = h.getInt(i + 8);
         if (ifc < 0 || ifc >= ifCount) {
-            return fail(pos, "enhanced packet block refers to unknown interface " + Integer.toUnsignedString(ifc)
+            return fail(pos, block + " refers to unknown interface " + Integer.toUnsignedString(ifc)
                     + " (" + ifCount + " defined in this section)");
         }
         long ts = ((long) h.getInt(i + 12) << 32) | (h.getInt(i + 16) & 0xFFFF_FFFFL);
         int caplen = h.getInt(i + 20);
         int origlen = h.getInt(i + 24);
         if (caplen < 0 || caplen > len - 32) {
-            return fail(pos, "enhanced packet block captured length " + Integer.toUnsignedString(caplen)
+            return fail(pos, block + " captured length " + Integer.toUnsignedString(caplen)
                     + " exceeds the block's " + (len - 32) + " data bytes");
         }
         position = pos + len;
@@ -400,24 +407,7 @@ public final class CaptureFileReader implements AutoCloseable {
         if (len < 32) {
             return fail(pos, "packet block too short (" + len + " bytes, need at least 32)");
         }
-        final ByteBuffer h = hdr;
-        int ifc = h.getShort(i + 8) & 0xFFFF;
-        if (ifc >= ifCount) {
-            return fail(pos, "packet block refers to unknown interface " + ifc + " (" + ifCount
-                    + " defined in this section)");
-        }
-        long ts = ((long) h.getInt(i + 12) << 32) | (h.getInt(i + 16) & 0xFFFF_FFFFL);
-        int caplen = h.getInt(i + 20);
-        int origlen = h.getInt(i + 24);
-        if (caplen < 0 || caplen > len - 32) {
-            return fail(pos, "packet block captured length " + Integer.toUnsignedString(caplen)
-                    + " exceeds the block's " + (len - 32) + " data bytes");
-        }
-        position = pos + len;
-        packetsRead++;
-        bytesRead += caplen;
-        handler.onPacket(data, i + 28, caplen, origlen, toNanos(ifc, ts), ifLinkType[ifc], ifc);
-        return true;
+        return timestampedPacket(handler, pos, i, len, hdr.getShort(i + 8) & 0xFFFF, "packet block");
     }
 
     /** Validates the SHB at pos, switches to its byte order and starts a new interface list. Returns an error or null. */
