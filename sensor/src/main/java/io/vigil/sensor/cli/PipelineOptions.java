@@ -70,12 +70,7 @@ final class PipelineOptions {
         FlowTimeouts timeouts = new FlowTimeouts(idleTimeoutSeconds * 1_000_000_000L,
             activeTimeoutSeconds * 1_000_000_000L, defaults.tcpClosedLingerNanos(),
             tcpIdleTimeoutSeconds * 1_000_000_000L);
-        return PipelineConfig.defaults(dropWhenFull)
-            .withFlowWorkers(workers)
-            .withDeviceShards(deviceShards)
-            .withRingSize(ringSize)
-            .withMaxFlows(maxFlows)
-            .withMaxDevices(maxDevices)
-            .withTimeouts(timeouts);
+        return new PipelineConfig(ringSize, workers, deviceShards, maxFlows, maxDevices, dropWhenFull, timeouts,
+            PipelineConfig.DEFAULT_OBSERVATION_RING_SIZE);
     }
 }

@@ -33,8 +33,12 @@ public record PipelineConfig(int ringSize, int flowWorkers, int deviceShards, in
         }
     }
 
+    public static final int DEFAULT_RING_SIZE = 16_384;
+    public static final int DEFAULT_OBSERVATION_RING_SIZE = 16_384;
+
     public static PipelineConfig defaults(boolean dropWhenFull) {
-        return new PipelineConfig(16_384, 1, 1, 1 << 20, 1 << 18, dropWhenFull, FlowTimeouts.defaults(), 16_384);
+        return new PipelineConfig(DEFAULT_RING_SIZE, 1, 1, 1 << 20, 1 << 18, dropWhenFull, FlowTimeouts.defaults(),
+            DEFAULT_OBSERVATION_RING_SIZE);
     }
 
     public PipelineConfig withFlowWorkers(int n) {
@@ -57,18 +61,6 @@ public record PipelineConfig(int ringSize, int flowWorkers, int deviceShards, in
             observationRingSize);
     }
 
-    public PipelineConfig withMaxDevices(int n) {
-        return new PipelineConfig(ringSize, flowWorkers, deviceShards, maxFlows, n, dropWhenFull, timeouts,
-            observationRingSize);
-    }
 
-    public PipelineConfig withDropWhenFull(boolean drop) {
-        return new PipelineConfig(ringSize, flowWorkers, deviceShards, maxFlows, maxDevices, drop, timeouts,
-            observationRingSize);
-    }
 
-    public PipelineConfig withTimeouts(FlowTimeouts t) {
-        return new PipelineConfig(ringSize, flowWorkers, deviceShards, maxFlows, maxDevices, dropWhenFull, t,
-            observationRingSize);
-    }
 }
