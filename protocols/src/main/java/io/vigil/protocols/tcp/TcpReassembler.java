@@ -294,7 +294,6 @@ public final class TcpReassembler {
         int total = b.pending + k;
         nextSeq[d] += k;
         bytesDelivered += k;
-        b.pending = total; // in case the consumer's callback reads counters
         int used = offer(b.data, 0, total);
         int rest = total - used;
         int move = rest + b.aheadEnd();
@@ -347,7 +346,6 @@ public final class TcpReassembler {
         }
         b.pending = 0;
         gap((long) pending + hole);
-        b = buffers[d];
         if (b.rangeCount > 0 && r[0] == 0) {
             deliverBuffered(d);
         } else if (b.isEmpty()) {
