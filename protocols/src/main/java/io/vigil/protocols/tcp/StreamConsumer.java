@@ -3,7 +3,8 @@ package io.vigil.protocols.tcp;
 /**
  * Receives the in-order byte stream of one direction of one flow from a {@link TcpReassembler}, on
  * the reassembler's thread. The buffer is only valid during the call (it is either the captured
- * frame or a pooled buffer): copy what must outlive it.
+ * frame or a pooled buffer): copy what must outlive it. Implementations must not call back into the
+ * reassembler: {@code release} from inside a callback would pull the buffer out from under it.
  */
 public interface StreamConsumer {
     /**
