@@ -1,0 +1,183 @@
+package io.vigil.protocols.app;
+
+import io.vigil.protocols.bacnet.BacnetParser;
+import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.decode.DecodedPacket;
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.modbus.ModbusParser;
+import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.modbus.ModbusPduSink;
+import io.vigil.protocols.modbus.ModbusTransactions;
+import io.vigil.protocols.tcp.StreamConsumer;
+import io.vigil.protocols.tcp.TcpReassembler;
+
+/**
+ * Application-layer dispatch for one flow worker: decides per flow which protocol it carries
+ * (content first, registered port as a hint), reassembles TCP streams only for flows it can
+ * parse, and hands every decoded PDU to the listener. Per-flow state lives in arrays indexed by
+ * the flow table's slot, so the steady state allocates nothing.
+ *
+ * <p>Single-threaded, like the flow table whose slots it shares.
+ */
+public final class AppLayer implements StreamConsumer, ModbusPduSink {
+    /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
+    public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
+    public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
+
+    private static final byte UNDECIDED = 0;
+    private static final byte MODBUS = 1;
+    /** Nothing this layer parses: its segments skip reassembly entirely. */
+    private static final byte OTHER = 2;
+
+    private final AppListener listener;
+    private final TcpReassembler tcp;
+    private final byte[] protocolOfSlot;
+    private final ModbusTransactions[] modbusOfSlot;
+    private final ModbusParser modbus = new ModbusParser();
+    private final ModbusPdu modbusPdu = new ModbusPdu();
+    private final BacnetParser bacnet = new BacnetParser();
+    private final BacnetPdu bacnetPdu = new BacnetPdu();
+    private final AppCounters counters = new AppCounters();
+
+    /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
+    private DecodedPacket current;
+    private int currentSlot;
+
+    public AppLayer(int maxFlows, AppListener listener) {
+        this(maxFlows, DEFAULT_BUFFER_PER_DIRECTION, DEFAULT_TOTAL_BUFFER, listener);
+    }
+
+    public AppLayer(int maxFlows, int bufferPerDirection, long totalBuffer, AppListener listener) {
+        this.listener = listener;
+        this.tcp = new TcpReassembler(maxFlows, bufferPerDirection, totalBuffer);
+        this.protocolOfSlot = new byte[maxFlows];
+        this.modbusOfSlot = new ModbusTransactions[maxFlows];
+    }
+
+    /**
+     * One decoded packet of the flow in {@code flowSlot}; {@code fromClient} by the flow's
+     * orientation, {@code midstream} when the flow's start was not captured.
+     */
+    public void onPacket(DecodedPacket p, byte[] frame, int flowSlot, boolean fromClient, boolean midstream) {
+        if (flowSlot < 0 || !p.hasPorts) {
+            return;
+        }
+        current = p;
+        if (p.ipProto == DecodedPacket.PROTO_TCP) {
+            onTcp(p, frame, flowSlot, fromClient, midstream);
+        } else if (p.ipProto == DecodedPacket.PROTO_UDP) {
+            onUdp(p, frame, flowSlot);
+        }
+    }
+
+    private void onTcp(DecodedPacket p, byte[] frame, int slot, boolean fromClient, boolean midstream) {
+        byte protocol = protocolOfSlot[slot];
+        if (protocol == OTHER) {
+            return;
+        }
+        if (protocol == UNDECIDED && p.payloadLength > 0) {
+            protocol = classifyTcp(p, frame, slot, midstream);
+            protocolOfSlot[slot] = protocol;
+            if (protocol == OTHER) {
+                tcp.release(slot);
+                return;
+            }
+        }
+        // Undecided flows still pass their handshake so the stream starts at the ISN.
+        tcp.onSegment(slot, fromClient, p, frame, this);
+    }
+
+    /**
+     * Content beats ports: an MBAP header makes a flow Modbus on any port. On port 502 a first
+     * segment that is not Modbus is a mismatch, unless the capture joined mid-stream and may
+     * have started inside an ADU; then the parser resynchronises instead.
+     */
+    private byte classifyTcp(DecodedPacket p, byte[] frame, int slot, boolean midstream) {
+        boolean looksLikeModbus = ModbusParser.looksLikeModbus(frame, p.payloadOffset, p.payloadLength);
+        boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
+        if (looksLikeModbus || (modbusPort && midstream)) {
+            counters.flowsClassified(AppProtocol.MODBUS);
+            return MODBUS;
+        }
+        if (modbusPort) {
+            counters.mismatch(AppProtocol.MODBUS);
+            listener.onProtocolMismatch(p, slot, AppProtocol.MODBUS);
+        }
+        return OTHER;
+    }
+
+    private void onUdp(DecodedPacket p, byte[] frame, int slot) {
+        boolean bacnetPort = p.dstPort == AppProtocol.BACNET.port() || p.srcPort == AppProtocol.BACNET.port();
+        if (!bacnetPort && !BacnetParser.looksLikeBacnet(frame, p.payloadOffset, p.payloadLength)) {
+            return;
+        }
+        if (bacnet.parse(frame, p.payloadOffset, p.payloadLength, bacnetPdu)) {
+            counters.pdu(AppProtocol.BACNET, bacnetPdu.malformed);
+            listener.onBacnet(p, slot, bacnetPdu);
+        } else if (bacnetPort && p.payloadLength > 0 && protocolOfSlot[slot] != OTHER) {
+            protocolOfSlot[slot] = OTHER;
+            counters.mismatch(AppProtocol.BACNET);
+            listener.onProtocolMismatch(p, slot, AppProtocol.BACNET);
+        }
+    }
+
+    @Override
+    public int onData(int flowSlot, boolean fromClient, byte[] buf, int off, int len, long frameNumber,
+                      long timestampNanos) {
+        if (protocolOfSlot[flowSlot] != MODBUS) {
+            // Still undecided (only a handshake so far): nothing to parse yet.
+            return len;
+        }
+        DecodedPacket p = current;
+        // Requests go to port 502; orientation decides only when neither side uses it.
+        boolean toServer = p.dstPort == AppProtocol.MODBUS.port()
+            || (p.srcPort != AppProtocol.MODBUS.port() && fromClient);
+        currentSlot = flowSlot;
+        return modbus.parse(buf, off, len, toServer, modbusPdu, this);
+    }
+
+    @Override
+    public void onPdu(ModbusPdu pdu) {
+        ModbusTransactions tx = modbusOfSlot[currentSlot];
+        if (tx == null) {
+            tx = new ModbusTransactions();
+            modbusOfSlot[currentSlot] = tx;
+        }
+        tx.track(pdu, current.frameNumber, current.timestampNanos);
+        counters.pdu(AppProtocol.MODBUS, pdu.malformed);
+        listener.onModbus(current, currentSlot, pdu);
+    }
+
+    @Override
+    public void onGap(int flowSlot, boolean fromClient, long missing) {
+        counters.gap();
+    }
+
+    /**
+     * The flow in this slot ended. An active-timeout restart keeps the same connection in the
+     * same slot, so its stream and transactions carry on.
+     */
+    public void onFlowEnd(int flowSlot, FlowEndReason reason) {
+        if (reason == FlowEndReason.ACTIVE_TIMEOUT) {
+            return;
+        }
+        tcp.release(flowSlot);
+        protocolOfSlot[flowSlot] = UNDECIDED;
+        ModbusTransactions tx = modbusOfSlot[flowSlot];
+        if (tx != null) {
+            tx.clear();
+        }
+    }
+
+    public AppCounters counters() {
+        return counters;
+    }
+
+    public TcpReassembler reassembler() {
+        return tcp;
+    }
+
+    public ModbusParser modbusParser() {
+        return modbus;
+    }
+}

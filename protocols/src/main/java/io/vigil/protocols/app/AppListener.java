@@ -1,0 +1,22 @@
+package io.vigil.protocols.app;
+
+import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.decode.DecodedPacket;
+import io.vigil.protocols.modbus.ModbusPdu;
+
+/**
+ * Receives every application PDU the app layer decodes. {@code packet} is the packet that
+ * completed the PDU: its addresses and ports are the PDU's sender and receiver, its frame number
+ * and timestamp the PDU's. Both objects are flyweights, overwritten by the next call.
+ */
+public interface AppListener {
+    void onModbus(DecodedPacket packet, int flowSlot, ModbusPdu pdu);
+
+    void onBacnet(DecodedPacket packet, int flowSlot, BacnetPdu pdu);
+
+    /**
+     * Traffic on a protocol's registered port that does not parse as that protocol: reported once
+     * per flow, since something speaking another language on port 502 is itself a signal.
+     */
+    void onProtocolMismatch(DecodedPacket packet, int flowSlot, AppProtocol expected);
+}

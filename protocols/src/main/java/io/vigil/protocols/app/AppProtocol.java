@@ -1,0 +1,25 @@
+package io.vigil.protocols.app;
+
+/** Application protocols the sensor decodes, as named in decode output and observations. */
+public enum AppProtocol {
+    MODBUS("modbus", 502),
+    BACNET("bacnet", 47808);
+
+    private final String label;
+    private final int port;
+
+    AppProtocol(String label, int port) {
+        this.label = label;
+        this.port = port;
+    }
+
+    /** Lower-case name used in JSON ({@code "proto":"modbus"}) and on the command line. */
+    public String label() {
+        return label;
+    }
+
+    /** The protocol's registered port. */
+    public int port() {
+        return port;
+    }
+}
