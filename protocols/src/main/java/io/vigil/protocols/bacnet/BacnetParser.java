@@ -38,9 +38,10 @@ public final class BacnetParser {
     private long num;
 
     /**
-     * Decodes one UDP payload. Returns true when it is BACnet/IP (BVLC type 0x81, a known function and a BVLC length
-     * equal to {@code len}); deeper problems leave it true and set {@link BacnetPdu#malformed}. Returns false, with
-     * the reason in {@code out}, when it is not.
+     * Decodes one UDP payload. Returns true when it is BACnet/IP (BVLC type 0x81 and a known function); problems
+     * past that point, a BVLC length that differs from {@code len} included, leave it true and set
+     * {@link BacnetPdu#malformed} (the rest is still decoded, bounded by {@code len}). Returns false, with the reason
+     * in {@code out}, when it is not BACnet/IP.
      */
     public boolean parse(byte[] buf, int off, int len, BacnetPdu out) {
         out.reset(buf, off, len);
@@ -61,7 +62,8 @@ public final class BacnetParser {
             return fail(out, UNKNOWN_FUNCTION);
         }
         if (out.bvlcLength != len) {
-            return fail(out, BVLC_LENGTH);
+            // Decode by the UDP length, as Wireshark does: a lying BVLC length must not hide a ReinitializeDevice.
+            malformed(out, BVLC_LENGTH);
         }
         this.buf = buf;
         this.end = off + len;
@@ -123,9 +125,12 @@ public final class BacnetParser {
         return false;
     }
 
+    /** Flags the PDU, keeping the first reason: the later ones are usually its consequences. */
     private static boolean malformed(BacnetPdu out, String why) {
-        out.malformed = true;
-        out.malformedReason = why;
+        if (!out.malformed) {
+            out.malformed = true;
+            out.malformedReason = why;
+        }
         return true;
     }
 

@@ -424,9 +424,13 @@ class BacnetParserTest {
         assertFalse(parser.parse(dns, 0, dns.length, pdu));
         assertEquals(BacnetParser.NOT_BVLC, pdu.malformedReason);
         assertFalse(BacnetParser.looksLikeBacnet(dns, 0, dns.length));
+        // A lying BVLC length is flagged but the datagram is still decoded (Wireshark does the same).
         byte[] wrongLength = hex("810b000d0120ffff00ff1008");
-        assertFalse(parser.parse(wrongLength, 0, wrongLength.length, pdu));
+        assertTrue(parser.parse(wrongLength, 0, wrongLength.length, pdu));
+        assertTrue(pdu.malformed);
         assertEquals(BacnetParser.BVLC_LENGTH, pdu.malformedReason);
+        assertEquals(8, pdu.unconfirmedService());
+        assertFalse(BacnetParser.looksLikeBacnet(wrongLength, 0, wrongLength.length));
         byte[] unknown = hex("810d0004");
         assertFalse(parser.parse(unknown, 0, unknown.length, pdu));
         assertFalse(parser.parse(null, 0, 0, pdu));
