@@ -1,6 +1,7 @@
 package io.vigil.protocols.observe;
 
 import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.flow.FlowEndReason;
 
 /**
@@ -42,6 +43,14 @@ public final class Observation {
     // ---- ARP_CLAIM ----
     public int arpOperation;
 
+    // ---- application observations ----
+    /** Protocol of an application observation (or the one expected by a mismatch); null otherwise. */
+    public AppProtocol appProtocol;
+    /** Frame in which the PDU completed. */
+    public long frameNumber;
+    public final ModbusOp modbus = new ModbusOp();
+    public final BacnetOp bacnet = new BacnetOp();
+
     /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
     public int producer;
 
@@ -59,6 +68,8 @@ public final class Observation {
         tcpState = 0;
         endReason = null;
         arpOperation = 0;
+        appProtocol = null;
+        frameNumber = 0;
         producer = 0;
     }
 
@@ -85,6 +96,13 @@ public final class Observation {
         tcpState = o.tcpState;
         endReason = o.endReason;
         arpOperation = o.arpOperation;
+        appProtocol = o.appProtocol;
+        frameNumber = o.frameNumber;
+        if (o.type == ObservationType.MODBUS_OP) {
+            modbus.copyFrom(o.modbus);
+        } else if (o.type == ObservationType.BACNET_OP) {
+            bacnet.copyFrom(o.bacnet);
+        }
         producer = o.producer;
     }
 

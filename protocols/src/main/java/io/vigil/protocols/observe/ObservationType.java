@@ -8,6 +8,15 @@ public enum ObservationType {
     FLOW_END,
     /** An ARP packet binding the sender IP to the sender MAC (src); dst = the target of the request/reply. */
     ARP_CLAIM,
+    /** A Modbus/TCP ADU (request or response); src = sender. Details in {@link Observation#modbus}. */
+    MODBUS_OP,
+    /** A BACnet/IP message; src = sender. Details in {@link Observation#bacnet}. */
+    BACNET_OP,
+    /**
+     * A flow on a protocol's registered port that does not speak it (e.g. not Modbus on TCP 502);
+     * {@link Observation#appProtocol} names the expected protocol.
+     */
+    PROTOCOL_MISMATCH,
     /** Control marker: the flow worker that published it has flushed its last flow. Never reaches models. */
     END_OF_STREAM
 }
