@@ -145,6 +145,52 @@ public final class ModbusPdu {
         aduOffset = 0;
     }
 
+    /** Copies every field of {@code o} into this (pre-allocated) PDU, for a sink that keeps one past onPdu. */
+    public void copyFrom(ModbusPdu o) {
+        transactionId = o.transactionId;
+        protocolId = o.protocolId;
+        length = o.length;
+        unitId = o.unitId;
+        functionCode = o.functionCode;
+        isException = o.isException;
+        exceptionCode = o.exceptionCode;
+        isResponse = o.isResponse;
+        subFunction = o.subFunction;
+        meiType = o.meiType;
+        readDeviceIdCode = o.readDeviceIdCode;
+        objectId = o.objectId;
+        conformityLevel = o.conformityLevel;
+        moreFollows = o.moreFollows;
+        objectCount = o.objectCount;
+        startAddress = o.startAddress;
+        quantity = o.quantity;
+        addressFromRequest = o.addressFromRequest;
+        byteCount = o.byteCount;
+        System.arraycopy(o.values, 0, values, 0, o.valueCount);
+        valueCount = o.valueCount;
+        System.arraycopy(o.bits, 0, bits, 0, (o.bitCount + 7) >>> 3);
+        bitCount = o.bitCount;
+        andMask = o.andMask;
+        orMask = o.orMask;
+        writeStartAddress = o.writeStartAddress;
+        writeQuantity = o.writeQuantity;
+        fileSubRequests = o.fileSubRequests;
+        fifoPointerAddress = o.fifoPointerAddress;
+        fifoCount = o.fifoCount;
+        status = o.status;
+        eventCount = o.eventCount;
+        messageCount = o.messageCount;
+        eventLogBytes = o.eventLogBytes;
+        userDefined = o.userDefined;
+        unknownFunction = o.unknownFunction;
+        malformed = o.malformed;
+        malformedReason = o.malformedReason;
+        matched = o.matched;
+        requestFrame = o.requestFrame;
+        latencyNanos = o.latencyNanos;
+        aduOffset = o.aduOffset;
+    }
+
     /** State of coil/discrete input {@code i} (0-based within this PDU). */
     public boolean bit(int i) {
         return i >= 0 && i < bitCount && (bits[i >>> 3] & (1 << (i & 7))) != 0;
