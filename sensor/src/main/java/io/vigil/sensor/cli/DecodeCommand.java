@@ -1,12 +1,23 @@
 package io.vigil.sensor.cli;
 
 import io.vigil.export.json.JsonWriter;
+import io.vigil.export.json.PduJson;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.LinkType;
+import io.vigil.protocols.app.AppLayer;
+import io.vigil.protocols.app.AppListener;
+import io.vigil.protocols.app.AppProtocol;
+import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.flow.FlowListener;
+import io.vigil.protocols.flow.FlowTable;
+import io.vigil.protocols.flow.FlowTimeouts;
+import io.vigil.protocols.flow.FlowView;
+import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.sensor.capture.file.CaptureFileException;
 import io.vigil.sensor.capture.file.CaptureFileReader;
 import io.vigil.sensor.capture.file.CaptureProblem;
@@ -30,8 +41,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "decode", mixinStandardHelpOptions = true,
-    description = {"Print one JSON object per packet: what the decoder saw, for engineers and tests.",
-        "Frames are numbered from 1 per file, as Wireshark numbers them. Absent fields are null."})
+    description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
+        "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -48,18 +60,23 @@ final class DecodeCommand implements Callable<Integer> {
         description = "Stop after N packets per file (default: all).")
     long limit;
 
+    @Option(names = "--proto", paramLabel = "LIST", split = ",",
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet (default: all).")
+    List<String> protocols;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         CaptureFiles.checkReadable(files);
         RunReport.checkWritable(output, "--output");
+        Selection selection = Selection.parse(protocols);
         long total = 0;
         boolean anyProblem = false;
         try (Writer w = output == null
             ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
             : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             for (Path file : files) {
-                FilePrinter printer = new FilePrinter(w);
+                FilePrinter printer = new FilePrinter(w, selection);
                 try (CaptureFileReader reader = CaptureFileReader.open(file)) {
                     while ((limit == 0 || printer.frame < limit) && reader.next(printer)) {
                         // each packet is printed by the handler
@@ -82,19 +99,56 @@ final class DecodeCommand implements Callable<Integer> {
         return total == 0 && anyProblem ? VigilMain.EXIT_FAILED : VigilMain.EXIT_OK;
     }
 
-    /** Decodes and prints the packets of one file; frame numbers restart at 1 per file. */
-    private static final class FilePrinter implements PacketHandler {
+    /** Which lines to print. */
+    private record Selection(boolean packets, boolean modbus, boolean bacnet) {
+        static Selection parse(List<String> names) {
+            if (names == null || names.isEmpty()) {
+                return new Selection(true, true, true);
+            }
+            boolean packets = false;
+            boolean modbus = false;
+            boolean bacnet = false;
+            for (String n : names) {
+                switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "packet": packets = true; break;
+                    case AppProtocolNames.MODBUS: modbus = true; break;
+                    case AppProtocolNames.BACNET: bacnet = true; break;
+                    default:
+                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet");
+                }
+            }
+            return new Selection(packets, modbus, bacnet);
+        }
+    }
+
+    /** Constant labels for the switch above (AppProtocol labels are not compile-time constants). */
+    private static final class AppProtocolNames {
+        static final String MODBUS = "modbus";
+        static final String BACNET = "bacnet";
+    }
+
+    /**
+     * Decodes and prints the packets of one file; frame numbers restart at 1 per file. Runs its
+     * own flow table and app layer, so PDUs are reassembled exactly as the sensor does it.
+     */
+    private static final class FilePrinter implements PacketHandler, FlowListener, AppListener {
+        private static final int MAX_FLOWS = 262_144;
+
         private final Writer out;
+        private final Selection selection;
         private final DecodeCounters counters = new DecodeCounters();
         private final PacketDecoder decoder = new PacketDecoder(counters);
         private final FragmentTracker fragments = new FragmentTracker(8192, FRAGMENT_TIMEOUT_NANOS, counters);
         private final DecodedPacket p = new DecodedPacket();
         private final JsonWriter json = new JsonWriter();
+        private final FlowTable flows = new FlowTable(MAX_FLOWS, FlowTimeouts.defaults(), this);
+        private final AppLayer app = new AppLayer(MAX_FLOWS, this);
         private byte[] frameBytes = new byte[65536];
         long frame;
 
-        FilePrinter(Writer out) {
+        FilePrinter(Writer out, Selection selection) {
             this.out = out;
+            this.selection = selection;
         }
 
         @Override
@@ -112,7 +166,73 @@ final class DecodeCommand implements Callable<Integer> {
             if (p.fragmented) {
                 fragments.track(p, timestampNanos);
             }
-            write(p);
+            if (selection.packets()) {
+                write(p);
+            }
+            if (p.isIp()) {
+                int flowSlot = flows.update(p);
+                if (flowSlot >= 0 && p.hasPorts && (selection.modbus() || selection.bacnet())) {
+                    FlowView flow = flows.view(flowSlot);
+                    boolean fromClient = flow.clientPort() == p.srcPort && flow.clientIpLo() == p.srcIpLo
+                        && flow.clientIpHi() == p.srcIpHi;
+                    app.onPacket(p, frameBytes, flowSlot, fromClient, (flow.tcpState() & FlowView.MIDSTREAM) != 0);
+                }
+            }
+        }
+
+        @Override
+        public void onFlowStart(FlowView flow) {
+            // nothing to print: decode shows packets and PDUs
+        }
+
+        @Override
+        public void onFlowEnd(FlowView flow, FlowEndReason reason) {
+            app.onFlowEnd(flow.slot(), reason);
+        }
+
+        @Override
+        public void onModbus(DecodedPacket packet, int flowSlot, ModbusPdu pdu) {
+            if (selection.modbus()) {
+                PduJson.modbus(pduLine(packet, AppProtocol.MODBUS), pdu);
+                emit();
+            }
+        }
+
+        @Override
+        public void onBacnet(DecodedPacket packet, int flowSlot, BacnetPdu pdu) {
+            if (selection.bacnet()) {
+                PduJson.bacnet(pduLine(packet, AppProtocol.BACNET), pdu);
+                emit();
+            }
+        }
+
+        @Override
+        public void onProtocolMismatch(DecodedPacket packet, int flowSlot, AppProtocol expected) {
+            if (expected == AppProtocol.MODBUS ? selection.modbus() : selection.bacnet()) {
+                pduLine(packet, expected).field("protocol_mismatch", true);
+                emit();
+            }
+        }
+
+        /** Starts a PDU line with the fields every protocol shares. */
+        private JsonWriter pduLine(DecodedPacket packet, AppProtocol protocol) {
+            return json.reset().beginObject()
+                .field("frame", packet.frameNumber)
+                .epochSeconds("ts", packet.timestampNanos)
+                .field("proto", protocol.label())
+                .field("src_ip", IpAddresses.toString(packet.srcIpHi, packet.srcIpLo))
+                .field("src_port", packet.srcPort)
+                .field("dst_ip", IpAddresses.toString(packet.dstIpHi, packet.dstIpLo))
+                .field("dst_port", packet.dstPort);
+        }
+
+        private void emit() {
+            json.endObject();
+            try {
+                out.append(json.buffer()).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private void write(DecodedPacket p) {
@@ -182,12 +302,7 @@ final class DecodeCommand implements Callable<Integer> {
             } else if (p.truncated) {
                 j.field("truncated", true);
             }
-            j.endObject();
-            try {
-                out.append(j.buffer()).append('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            emit();
         }
 
         private static String l3Name(int l3) {

@@ -3,6 +3,10 @@ package io.vigil.sensor.pipeline;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.app.AppLayer;
+import io.vigil.protocols.app.AppListener;
+import io.vigil.protocols.app.AppProtocol;
+import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
@@ -12,6 +16,7 @@ import io.vigil.protocols.flow.FlowHash;
 import io.vigil.protocols.flow.FlowListener;
 import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowView;
+import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.ring.PacketSlot;
@@ -22,7 +27,7 @@ import io.vigil.sensor.ring.PacketSlot;
  * address-pair hash decides which one owns a packet, so both directions of a conversation and
  * all fragments of a datagram meet in one flow table without locks.
  */
-final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
+final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppListener {
     /** Idle-flow sweep interval in capture time; also run on ticks when the network is quiet. */
     private static final long EXPIRE_INTERVAL_NANOS = 1_000_000_000L;
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
@@ -39,6 +44,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
     private final FragmentTracker fragments = new FragmentTracker(FRAGMENT_TRACKER_CAPACITY, FRAGMENT_TIMEOUT_NANOS,
         counters);
     private final FlowTable flows;
+    private final AppLayer app;
     private final FlowEndReason endReason;
 
     private long clockNanos = Long.MIN_VALUE;
@@ -55,6 +61,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
         this.workers = workers;
         this.observations = observations;
         this.flows = new FlowTable(config.maxFlows(), config.timeouts(), this);
+        this.app = new AppLayer(config.maxFlows(), this);
         this.endReason = endReason;
     }
 
@@ -95,7 +102,13 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
         if (p.l3 == DecodedPacket.L3_ARP) {
             publishArpClaim(p);
         } else if (p.isIp()) {
-            flows.update(p);
+            int flowSlot = flows.update(p);
+            if (flowSlot >= 0 && p.hasPorts) {
+                FlowView flow = flows.view(flowSlot);
+                boolean fromClient = flow.clientPort() == p.srcPort && flow.clientIpLo() == p.srcIpLo
+                    && flow.clientIpHi() == p.srcIpHi;
+                app.onPacket(p, slot.data, flowSlot, fromClient, (flow.tcpState() & FlowView.MIDSTREAM) != 0);
+            }
         }
         advanceClock(p.timestampNanos);
     }
@@ -156,7 +169,64 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
 
     @Override
     public void onFlowEnd(FlowView flow, FlowEndReason reason) {
+        app.onFlowEnd(flow.slot(), reason);
         publishFlow(ObservationType.FLOW_END, flow, reason);
+    }
+
+    @Override
+    public void onModbus(DecodedPacket p, int flowSlot, ModbusPdu pdu) {
+        long seq = observations.next();
+        try {
+            Observation o = appObservation(seq, ObservationType.MODBUS_OP, AppProtocol.MODBUS, p, flowSlot);
+            o.modbus.copyFrom(pdu);
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    @Override
+    public void onBacnet(DecodedPacket p, int flowSlot, BacnetPdu pdu) {
+        long seq = observations.next();
+        try {
+            Observation o = appObservation(seq, ObservationType.BACNET_OP, AppProtocol.BACNET, p, flowSlot);
+            o.bacnet.copyFrom(pdu);
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    @Override
+    public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
+        long seq = observations.next();
+        try {
+            appObservation(seq, ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot);
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    /** Fills the common part of an application observation: the PDU's sender as src. */
+    private Observation appObservation(long seq, ObservationType type, AppProtocol protocol, DecodedPacket p,
+                                       int flowSlot) {
+        Observation o = observations.get(seq);
+        o.clear();
+        o.type = type;
+        o.appProtocol = protocol;
+        o.producer = index;
+        o.timestampNanos = p.timestampNanos;
+        o.frameNumber = p.frameNumber;
+        o.vlan = p.vlan;
+        o.srcIpHi = p.srcIpHi;
+        o.srcIpLo = p.srcIpLo;
+        o.dstIpHi = p.dstIpHi;
+        o.dstIpLo = p.dstIpLo;
+        o.srcMac = p.srcMac;
+        o.dstMac = p.dstMac;
+        o.srcPort = p.srcPort;
+        o.dstPort = p.dstPort;
+        o.ipProto = p.ipProto;
+        o.flowId = ((long) index << 48) | flows.view(flowSlot).flowId();
+        return o;
     }
 
     private void publishFlow(ObservationType type, FlowView flow, FlowEndReason reason) {
@@ -223,5 +293,9 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener {
 
     FlowTable flowTable() {
         return flows;
+    }
+
+    AppLayer appLayer() {
+        return app;
     }
 }

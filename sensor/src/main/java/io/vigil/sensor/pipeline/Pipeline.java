@@ -6,12 +6,15 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.vigil.protocols.app.AppCounters;
 import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.sensor.ring.PacketSlot;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -216,6 +219,31 @@ public final class Pipeline {
             w.counters().addTo(total);
         }
         return total;
+    }
+
+    /** Merged application-layer counters; call after finish(). */
+    public AppCounters appCounters() {
+        AppCounters total = new AppCounters();
+        for (FlowWorker w : flowWorkers) {
+            w.appLayer().counters().addTo(total);
+        }
+        return total;
+    }
+
+    /** TCP reassembly counters summed over workers, by name; call after finish(). */
+    public Map<String, Long> tcpReassembly() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("segments", sumOverWorkers(w -> w.appLayer().reassembler().segments()));
+        m.put("bytes_delivered", sumOverWorkers(w -> w.appLayer().reassembler().bytesDelivered()));
+        m.put("out_of_order", sumOverWorkers(w -> w.appLayer().reassembler().outOfOrderSegments()));
+        m.put("retransmissions", sumOverWorkers(w -> w.appLayer().reassembler().retransmissions()));
+        m.put("overlaps", sumOverWorkers(w -> w.appLayer().reassembler().overlaps()));
+        m.put("gaps", sumOverWorkers(w -> w.appLayer().reassembler().gaps()));
+        m.put("gap_bytes", sumOverWorkers(w -> w.appLayer().reassembler().gapBytes()));
+        m.put("buffer_overflows", sumOverWorkers(w -> w.appLayer().reassembler().bufferOverflows()));
+        m.put("pool_exhausted", sumOverWorkers(w -> w.appLayer().reassembler().poolExhausted()));
+        m.put("midstream_pickups", sumOverWorkers(w -> w.appLayer().reassembler().midstreamPickups()));
+        return m;
     }
 
     public long flowsStarted() {

@@ -58,6 +58,8 @@ public final class SensorSession implements AutoCloseable {
         }
         summary.packetsProcessed = pipeline.packetsProcessed();
         summary.decode = pipeline.decodeCounters();
+        summary.app = pipeline.appCounters();
+        summary.tcpReassembly = pipeline.tcpReassembly();
         summary.flows = pipeline.flowsStarted();
         summary.flowsActiveAtEnd = pipeline.activeFlows();
         summary.flowEvictions = pipeline.flowEvictions();

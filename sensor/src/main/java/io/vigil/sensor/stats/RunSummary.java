@@ -1,8 +1,10 @@
 package io.vigil.sensor.stats;
 
 import io.vigil.export.json.JsonWriter;
+import io.vigil.protocols.app.AppCounters;
 import io.vigil.protocols.decode.DecodeCounters;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +27,8 @@ public final class RunSummary {
     public long deviceOverflows;
     public long observations;
     public DecodeCounters decode = new DecodeCounters();
+    public AppCounters app = new AppCounters();
+    public Map<String, Long> tcpReassembly = new LinkedHashMap<>();
     public long ringDrops;
     public long kernelDrops;
     public long interfaceDrops;
@@ -61,6 +65,18 @@ public final class RunSummary {
             j.field(e.getKey(), e.getValue());
         }
         j.endObject();
+        j.beginObject("app");
+        for (Map.Entry<String, long[]> e : app.byProtocol().entrySet()) {
+            long[] v = e.getValue();
+            j.beginObject(e.getKey())
+                .field("pdus", v[0])
+                .field("malformed", v[1])
+                .field("protocol_mismatches", v[2])
+                .field("flows", v[3])
+                .endObject();
+        }
+        j.endObject();
+        counts(j, "tcp_reassembly", tcpReassembly);
         j.field("malformed", decode.malformedTotal());
         counts(j, "malformed_by_layer", decode.malformedByLayer());
         j.field("truncated", decode.truncatedTotal());
@@ -127,6 +143,23 @@ public final class RunSummary {
             }
         }
         sb.append("  protocols: ").append(protos.length() == 0 ? "none" : protos).append('\n');
+        StringBuilder apps = new StringBuilder();
+        for (Map.Entry<String, long[]> e : app.byProtocol().entrySet()) {
+            long[] v = e.getValue();
+            if (v[0] + v[2] > 0) {
+                apps.append(apps.length() == 0 ? "" : ", ").append(e.getKey())
+                    .append(String.format(Locale.ROOT, " %,d PDUs", v[0]));
+                if (v[1] > 0) {
+                    apps.append(String.format(Locale.ROOT, " (%,d malformed)", v[1]));
+                }
+                if (v[2] > 0) {
+                    apps.append(String.format(Locale.ROOT, " (%,d flows not speaking it on its port)", v[2]));
+                }
+            }
+        }
+        if (apps.length() > 0) {
+            sb.append("  application: ").append(apps).append('\n');
+        }
         sb.append(String.format(Locale.ROOT, "  malformed %,d%s | truncated %,d%s | ring drops %,d | kernel drops %,d%n",
             decode.malformedTotal(), detail(decode.malformedByLayer()), decode.truncatedTotal(),
             detail(decode.truncatedByLayer()), ringDrops, kernelDrops));

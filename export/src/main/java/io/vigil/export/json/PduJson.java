@@ -1,0 +1,114 @@
+package io.vigil.export.json;
+
+import io.vigil.protocols.bacnet.BacnetNames;
+import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.modbus.ModbusPdu;
+
+/**
+ * Field names of application PDUs in JSON output ({@code vigil decode}, logs), one method per
+ * protocol. Absent values (-1 in the flyweights) are written as null, so a missing address is
+ * never mistaken for address 0.
+ */
+public final class PduJson {
+    private PduJson() {
+    }
+
+    public static void modbus(JsonWriter j, ModbusPdu m) {
+        j.field("trans_id", m.transactionId)
+            .field("prot_id", m.protocolId)
+            .field("unit_id", m.unitId)
+            .field("func_code", m.functionCode)
+            .field("is_response", m.isResponse);
+        optional(j, "exception_code", m.isException ? m.exceptionCode : -1);
+        optional(j, "sub_function", m.subFunction);
+        optional(j, "mei_type", m.meiType);
+        optional(j, "ref", m.startAddress);
+        optional(j, "count", m.quantity);
+        if (m.valueCount > 0) {
+            j.beginArray("values");
+            for (int i = 0; i < m.valueCount; i++) {
+                j.value(m.values[i]);
+            }
+            j.endArray();
+        } else if (m.bitCount > 0) {
+            j.beginArray("values");
+            for (int i = 0; i < m.bitCount; i++) {
+                j.value(m.bit(i) ? 1 : 0);
+            }
+            j.endArray();
+        } else {
+            j.nullField("values");
+        }
+        optional(j, "write_ref", m.writeStartAddress);
+        optional(j, "write_count", m.writeQuantity);
+        if (m.isResponse && m.matched) {
+            j.field("request_frame", m.requestFrame).field("latency_us", m.latencyNanos / 1000);
+        }
+        if (m.userDefined) {
+            j.field("user_defined", true);
+        }
+        if (m.unknownFunction) {
+            j.field("unknown_function", true);
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    public static void bacnet(JsonWriter j, BacnetPdu b) {
+        j.field("bvlc_function", BacnetNames.bvlcFunctionName(b.bvlcFunction));
+        if (b.hasApdu) {
+            j.field("apdu_type", BacnetNames.apduTypeName(b.apduType));
+            int confirmed = b.confirmedService();
+            int unconfirmed = b.unconfirmedService();
+            if (confirmed >= 0) {
+                j.field("service", BacnetNames.confirmedServiceName(confirmed)).field("service_choice", confirmed);
+            } else if (unconfirmed >= 0) {
+                j.field("service", BacnetNames.unconfirmedServiceName(unconfirmed))
+                    .field("service_choice", unconfirmed);
+            } else {
+                j.nullField("service").nullField("service_choice");
+            }
+            optional(j, "invoke_id", b.invokeId);
+        } else {
+            j.nullField("apdu_type");
+            if (b.networkMessage) {
+                j.field("network_message_type", b.networkMessageType);
+            }
+        }
+        if (b.objectType >= 0) {
+            j.field("object_type", BacnetNames.objectTypeName(b.objectType)).field("instance", b.instance);
+        }
+        if (b.propertyId >= 0) {
+            j.field("property", BacnetNames.propertyName(b.propertyId));
+        }
+        if (b.arrayIndex >= 0) {
+            j.field("array_index", b.arrayIndex);
+        }
+        optional(j, "priority", b.priority);
+        if (b.value.present()) {
+            j.field("value", b.value.render(b.buffer));
+        }
+        if (b.deviceInstance >= 0) {
+            j.field("device_instance", b.deviceInstance);
+        }
+        optional(j, "vendor_id", b.vendorId);
+        if (b.errorClass >= 0) {
+            j.field("error_class", BacnetNames.errorClassName(b.errorClass)).field("error_code", b.errorCode);
+        }
+        if (b.segmented) {
+            j.field("segmented", true).field("sequence_number", b.sequenceNumber);
+        }
+        if (b.malformed) {
+            j.field("malformed", b.malformedReason);
+        }
+    }
+
+    private static void optional(JsonWriter j, String name, long value) {
+        if (value >= 0) {
+            j.field(name, value);
+        } else {
+            j.nullField(name);
+        }
+    }
+}
