@@ -28,6 +28,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     private static final byte MODBUS = 1;
     /** Nothing this layer parses: its segments skip reassembly entirely. */
     private static final byte OTHER = 2;
+    private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
     private final TcpReassembler tcp;
@@ -42,6 +43,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
     private DecodedPacket current;
     private int currentSlot;
+    private boolean currentMidstream;
 
     public AppLayer(int maxFlows, AppListener listener) {
         this(maxFlows, DEFAULT_BUFFER_PER_DIRECTION, DEFAULT_TOTAL_BUFFER, listener);
@@ -71,31 +73,33 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     }
 
     private void onTcp(DecodedPacket p, byte[] frame, int slot, boolean fromClient, boolean midstream) {
-        byte protocol = protocolOfSlot[slot];
-        if (protocol == OTHER) {
+        if (protocolOfSlot[slot] == OTHER) {
             return;
         }
-        if (protocol == UNDECIDED && p.payloadLength > 0) {
-            protocol = classifyTcp(p, frame, slot, midstream);
-            protocolOfSlot[slot] = protocol;
-            if (protocol == OTHER) {
-                tcp.release(slot);
-                return;
-            }
-        }
-        // Undecided flows still pass their handshake so the stream starts at the ISN.
+        currentMidstream = midstream;
+        // Undecided flows go through reassembly too: the protocol is decided on the first bytes
+        // of the stream, which may arrive split or out of order.
         tcp.onSegment(slot, fromClient, p, frame, this);
     }
 
     /**
-     * Content beats ports: an MBAP header makes a flow Modbus on any port. On port 502 a first
-     * segment that is not Modbus is a mismatch, unless the capture joined mid-stream and may
-     * have started inside an ADU; then the parser resynchronises instead.
+     * Content beats ports: a complete MBAP-framed ADU makes a flow Modbus on any port. On port
+     * 502 a plausible MBAP header is enough (the ADU may continue in the next segment), and a
+     * stream that starts with anything else is a mismatch, unless the capture joined mid-stream
+     * and may have started inside an ADU; then the parser resynchronises instead.
+     * Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
      */
-    private byte classifyTcp(DecodedPacket p, byte[] frame, int slot, boolean midstream) {
-        boolean looksLikeModbus = ModbusParser.looksLikeModbus(frame, p.payloadOffset, p.payloadLength);
+    private byte classifyTcp(byte[] buf, int off, int len, int slot) {
+        DecodedPacket p = current;
         boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
-        if (looksLikeModbus || (modbusPort && midstream)) {
+        if (modbusPort && currentMidstream) {
+            counters.flowsClassified(AppProtocol.MODBUS);
+            return MODBUS;
+        }
+        if (len < MBAP_HEADER) {
+            return UNDECIDED;
+        }
+        if (ModbusParser.looksLikeModbus(buf, off, len) || (modbusPort && plausibleMbap(buf, off))) {
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
         }
@@ -104,6 +108,13 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
             listener.onProtocolMismatch(p, slot, AppProtocol.MODBUS);
         }
         return OTHER;
+    }
+
+    /** Protocol id 0 and a length a Modbus ADU can have (255 admits Schneider's FC 90). */
+    private static boolean plausibleMbap(byte[] buf, int off) {
+        int protocolId = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+        int length = ((buf[off + 4] & 0xFF) << 8) | (buf[off + 5] & 0xFF);
+        return protocolId == 0 && length >= 2 && length <= 255;
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot) {
@@ -124,8 +135,16 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     @Override
     public int onData(int flowSlot, boolean fromClient, byte[] buf, int off, int len, long frameNumber,
                       long timestampNanos) {
-        if (protocolOfSlot[flowSlot] != MODBUS) {
-            // Still undecided (only a handshake so far): nothing to parse yet.
+        byte protocol = protocolOfSlot[flowSlot];
+        if (protocol == UNDECIDED) {
+            protocol = classifyTcp(buf, off, len, flowSlot);
+            if (protocol == UNDECIDED) {
+                return 0;
+            }
+            protocolOfSlot[flowSlot] = protocol;
+        }
+        if (protocol != MODBUS) {
+            // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
         }
         DecodedPacket p = current;

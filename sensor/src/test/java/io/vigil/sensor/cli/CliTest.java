@@ -103,7 +103,7 @@ class CliTest {
     @Test
     void decodePrintsOneObjectPerPacket() throws IOException {
         Path out = dir.resolve("decode.jsonl");
-        CliResult r = vigil("decode", "-o", out.toString(), capture.toString());
+        CliResult r = vigil("decode", "--proto", "packet", "-o", out.toString(), capture.toString());
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(packets, lines.size());
@@ -121,6 +121,32 @@ class CliTest {
         assertEquals(2, jsonLong(first, "tcp_flags"));
         assertEquals(30, jsonLong(first, "vlan"));
         assertEquals(6, jsonLong(first, "ip_proto"));
+    }
+
+    @Test
+    void decodePrintsApplicationPdusThatReplayCounts() throws IOException {
+        Path out = dir.resolve("pdus.jsonl");
+        CliResult r = vigil("decode", "--proto", "modbus,bacnet", "-o", out.toString(), capture.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        long modbus = lines.stream().filter(l -> l.contains("\"proto\":\"modbus\"")).count();
+        long bacnet = lines.stream().filter(l -> l.contains("\"proto\":\"bacnet\"")).count();
+        assertEquals(lines.size(), modbus + bacnet, "only the protocols asked for");
+        // The generator polls with FC3 and always gets an answer: requests and responses pair up.
+        long requests = lines.stream().filter(l -> l.contains("\"func_code\":3,\"is_response\":false")).count();
+        long responses = lines.stream().filter(l -> l.contains("\"func_code\":3,\"is_response\":true")).count();
+        assertEquals(requests, responses);
+        assertEquals(modbus, requests + responses);
+        assertTrue(lines.stream().filter(l -> l.contains("\"is_response\":true")).allMatch(l -> l.contains("\"request_frame\"")),
+            "every response matched to its request");
+        Path stats = dir.resolve("pdu-stats.json");
+        assertEquals(0, vigil("replay", "-q", "--stats-json", stats.toString(), capture.toString()).exitCode());
+        String json = Files.readString(stats);
+        String app = json.substring(json.indexOf("\"app\""));
+        assertEquals(modbus, jsonLong(app.substring(app.indexOf("\"modbus\"")), "pdus"), json);
+        assertEquals(bacnet, jsonLong(app.substring(app.indexOf("\"bacnet\"")), "pdus"), json);
+        assertTrue(modbus > 1000 && bacnet > 500, json);
+        assertOneLineError(vigil("decode", "--proto", "smtp", capture.toString()), 2, "unknown --proto 'smtp'");
     }
 
     @Test

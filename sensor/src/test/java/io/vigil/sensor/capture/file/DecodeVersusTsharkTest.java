@@ -243,7 +243,7 @@ class DecodeVersusTsharkTest {
 
     private static List<String> vigilDecode(Path file) throws IOException {
         Path json = Files.createTempFile(tmp, "decode", ".json");
-        TestSupport.CliResult res = TestSupport.vigil("decode", "-o", json.toString(), file.toString());
+        TestSupport.CliResult res = TestSupport.vigil("decode", "--proto", "packet", "-o", json.toString(), file.toString());
         assertEquals(0, res.exitCode(), file + ": vigil decode failed: " + res.err());
         List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
         Files.delete(json);

@@ -1,0 +1,149 @@
+package io.vigil.sensor.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.protocols.LinkType;
+import io.vigil.protocols.app.AppProtocol;
+import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.protocols.observe.ObservationType;
+import io.vigil.sensor.synth.FrameBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Application observations through the whole pipeline: Modbus ADUs split across TCP segments,
+ * Modbus found by content on another port, something else on port 502, BACnet/IP over UDP.
+ */
+class AppObservationTest {
+    private static final int HMI = 0x0A1E020A;   // 10.30.2.10
+    private static final int PLC = 0x0A1E010A;   // 10.30.1.10
+    private static final int WS = 0x0A0A0105;    // 10.10.1.5
+
+    private final FrameBuilder f = new FrameBuilder();
+    private final List<Observation> seen = new ArrayList<>();
+    private long clock = 1_000_000_000_000L;
+
+    private Pipeline start() {
+        ObservationHandler keep = (o, src, dst) -> {
+            if (src && o.type != ObservationType.FLOW_START && o.type != ObservationType.FLOW_END) {
+                Observation copy = new Observation();
+                copy.copyFrom(o);
+                synchronized (seen) {
+                    seen.add(copy);
+                }
+            }
+        };
+        Pipeline p = new Pipeline(PipelineConfig.defaults(false).withRingSize(1024).withMaxFlows(1024),
+            i -> List.of(keep), 1, FlowEndReason.END_OF_CAPTURE);
+        p.start();
+        return p;
+    }
+
+    private void send(Pipeline p) {
+        clock += 1_000_000;
+        assertTrue(p.publish(f.buffer(), 0, f.length(), f.length(), clock, LinkType.ETHERNET, 0));
+    }
+
+    /** Client SYN, server SYN+ACK, client ACK. */
+    private void handshake(Pipeline p, int client, int server, int cport, int sport) {
+        f.tcp(1, 2, 0, client, server, cport, sport, 999, 0, 0x02, null, 0);
+        send(p);
+        f.tcp(2, 1, 0, server, client, sport, cport, 4999, 1000, 0x12, null, 0);
+        send(p);
+        f.tcp(1, 2, 0, client, server, cport, sport, 1000, 5000, 0x10, null, 0);
+        send(p);
+    }
+
+    private static byte[] hex(String s) {
+        s = s.replace(" ", "");
+        byte[] b = new byte[s.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+        }
+        return b;
+    }
+
+    @Test
+    void modbusSplitAcrossSegmentsAndFoundByContent() throws Exception {
+        Pipeline p = start();
+        // FC16 write of 2 registers at 40012 (ref 11): 13-byte PDU + 7-byte MBAP, sent in two segments.
+        byte[] write = hex("0007 0000 000b 01 10 000b 0002 04 0064 00c8");
+        handshake(p, HMI, PLC, 40_000, 502);
+        f.tcp(1, 2, 0, HMI, PLC, 40_000, 502, 1000, 5000, 0x18, write, 9);
+        send(p);
+        byte[] rest = java.util.Arrays.copyOfRange(write, 9, write.length);
+        f.tcp(1, 2, 0, HMI, PLC, 40_000, 502, 1009, 5000, 0x18, rest, rest.length);
+        send(p);
+        byte[] response = hex("0007 0000 0006 01 10 000b 0002");
+        f.tcp(2, 1, 0, PLC, HMI, 502, 40_000, 5000, 1000 + write.length, 0x18, response, response.length);
+        send(p);
+        // The same protocol on port 1502: recognised by its MBAP header.
+        byte[] read = hex("0001 0000 0006 11 03 0000 000a");
+        handshake(p, WS, PLC, 40_001, 1502);
+        f.tcp(1, 2, 0, WS, PLC, 40_001, 1502, 1000, 5000, 0x18, read, read.length);
+        send(p);
+        assertTrue(p.finish(30, TimeUnit.SECONDS));
+
+        List<Observation> modbus = seen.stream().filter(o -> o.type == ObservationType.MODBUS_OP).toList();
+        assertEquals(3, modbus.size(), seen.toString());
+        Observation req = modbus.get(0);
+        assertEquals(AppProtocol.MODBUS, req.appProtocol);
+        assertEquals(16, req.modbus.functionCode);
+        assertEquals(false, req.modbus.isResponse);
+        assertEquals(11, req.modbus.startAddress);
+        assertEquals(2, req.modbus.quantity);
+        assertEquals(2, req.modbus.valueCount);
+        assertEquals(100, req.modbus.values[0]);
+        assertEquals(200, req.modbus.values[1]);
+        assertEquals(502, req.dstPort);
+        assertEquals(40_000, req.srcPort);
+        Observation rsp = modbus.get(1);
+        assertTrue(rsp.modbus.isResponse);
+        assertEquals(7, rsp.modbus.transactionId);
+        assertTrue(rsp.modbus.latencyNanos > 0, "matched to its request");
+        Observation other = modbus.get(2);
+        assertEquals(1502, other.dstPort);
+        assertEquals(3, other.modbus.functionCode);
+        assertEquals(0x11, other.modbus.unitId);
+    }
+
+    @Test
+    void somethingElseOnPort502IsAMismatchOnce() throws Exception {
+        Pipeline p = start();
+        handshake(p, WS, PLC, 40_002, 502);
+        byte[] http = "GET / HTTP/1.1\r\nHost: plc\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        f.tcp(1, 2, 0, WS, PLC, 40_002, 502, 1000, 5000, 0x18, http, http.length);
+        send(p);
+        f.tcp(1, 2, 0, WS, PLC, 40_002, 502, 1000 + http.length, 5000, 0x18, http, http.length);
+        send(p);
+        assertTrue(p.finish(30, TimeUnit.SECONDS));
+        List<Observation> mismatches = seen.stream().filter(o -> o.type == ObservationType.PROTOCOL_MISMATCH)
+            .toList();
+        assertEquals(1, mismatches.size(), seen.toString());
+        assertEquals(AppProtocol.MODBUS, mismatches.get(0).appProtocol);
+        assertEquals(0, seen.stream().filter(o -> o.type == ObservationType.MODBUS_OP).count());
+    }
+
+    @Test
+    void bacnetWritePropertyOverUdp() throws Exception {
+        Pipeline p = start();
+        byte[] write = hex("810a0018 0104 0005020f 0c00800001 1955 3e 4442c80000 3f");
+        f.udp(1, 2, 0, WS, PLC, 47_808, 47_808, write, write.length);
+        send(p);
+        assertTrue(p.finish(30, TimeUnit.SECONDS));
+        List<Observation> bacnet = seen.stream().filter(o -> o.type == ObservationType.BACNET_OP).toList();
+        assertEquals(1, bacnet.size(), seen.toString());
+        Observation o = bacnet.get(0);
+        assertEquals(15, o.bacnet.serviceChoice, "writeProperty");
+        assertEquals(2, o.bacnet.objectType, "analog-value");
+        assertEquals(1, o.bacnet.instance);
+        assertEquals(85, o.bacnet.propertyId, "present-value");
+        assertEquals(100.0, o.bacnet.value, 1e-9);
+        assertEquals(2, o.bacnet.invokeId);
+    }
+}
