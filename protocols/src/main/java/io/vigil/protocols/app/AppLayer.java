@@ -88,14 +88,17 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     }
 
     /**
-     * Content beats ports: an MBAP header makes a flow Modbus on any port. On port 502 a first
-     * segment that is not Modbus is a mismatch, unless the capture joined mid-stream and may
-     * have started inside an ADU; then the parser resynchronises instead.
+     * Content beats ports: an MBAP header makes a flow Modbus on any port. On port 502 MBAP
+     * framing alone is enough (an unknown function code such as 0, or an exception response with
+     * a wrong length, in the first ADU must not hide the rest of the connection: the parser flags
+     * that ADU); a first segment without MBAP framing is a mismatch, unless the capture joined
+     * mid-stream and may have started inside an ADU; then the parser resynchronises instead.
      */
     private byte classifyTcp(DecodedPacket p, byte[] frame, int slot, boolean midstream) {
         boolean looksLikeModbus = ModbusParser.looksLikeModbus(frame, p.payloadOffset, p.payloadLength);
         boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
-        if (looksLikeModbus || (modbusPort && midstream)) {
+        if (looksLikeModbus || (modbusPort && (midstream
+            || ModbusParser.plausibleFraming(frame, p.payloadOffset, p.payloadLength)))) {
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
         }
