@@ -39,6 +39,9 @@ public final class PduJson {
         } else {
             j.nullField("values");
         }
+        if (m.fifoCount >= 0) {
+            j.field("fifo_count", m.fifoCount);
+        }
         optional(j, "write_ref", m.writeStartAddress);
         optional(j, "write_count", m.writeQuantity);
         if (m.isResponse && m.matched) {

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Modbus: trans_id, prot_id, unit_id, func_code, exception_code, reference_num, word_cnt, bit_cnt, request_frame.
  * tshark 4.0 shows reference/count only where the PDU itself carries them: not for read responses (FC 1-4), FC 23,
  * FC 24 responses (their address comes from the matched request in our output) nor for exceptions; word_cnt for FC 3,
- * 4, 16, bit_cnt for FC 1, 2, 15. It links no exception response to its request.
+ * 4, 16, bit_cnt for FC 1, 2, 15, and the FIFO count of an FC 24 response as word_cnt. It links no exception response
+ * to its request.
  *
  * <p>BACnet/IP: bvlc.function, bacapp.type, invoke id, confirmed/unconfirmed service, and the first occurrence of
  * object type, instance and property identifier (tshark lists every object identifier of a frame, values included;
@@ -274,7 +275,9 @@ class AppDecodeVersusTsharkTest {
         v[5] = "";
         v[6] = "";
         v[7] = "";
-        if (!exception && !addressFromRequest && fc != 23 && j.get("ref") != null) {
+        if (fc == 24 && response && !exception) {
+            v[6] = str(j.get("fifo_count")); // tshark shows the FIFO count as word_cnt
+        } else if (!exception && !addressFromRequest && fc != 23 && j.get("ref") != null) {
             v[5] = str(j.get("ref"));
             String count = str(j.get("count"));
             if (fc == 3 || fc == 4 || fc == 16) {
@@ -298,9 +301,9 @@ class AppDecodeVersusTsharkTest {
         String choice = str(j.get("service_choice"));
         v[3] = type == 1 ? "" : choice;
         v[4] = type == 1 ? choice : "";
-        String service = str(j.get("service"));
-        boolean deviceFirst = "i-have".equals(service) || "unconfirmed-cov-notification".equals(service)
-            || type == 0 && "confirmed-cov-notification".equals(service);
+        // I-Have (unconfirmed 1), UnconfirmedCOVNotification (unconfirmed 2), ConfirmedCOVNotification request
+        // (confirmed 1): the device identifier comes first on the wire.
+        boolean deviceFirst = type == 1 && ("1".equals(choice) || "2".equals(choice)) || type == 0 && "1".equals(choice);
         if (deviceFirst && j.get("device_object_type_id") != null) {
             v[5] = str(j.get("device_object_type_id"));
             v[6] = str(j.get("device_instance"));
