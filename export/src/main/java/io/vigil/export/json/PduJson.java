@@ -39,6 +39,9 @@ public final class PduJson {
         } else {
             j.nullField("values");
         }
+        if (m.fifoCount >= 0) {
+            j.field("fifo_count", m.fifoCount);
+        }
         optional(j, "write_ref", m.writeStartAddress);
         optional(j, "write_count", m.writeQuantity);
         if (m.isResponse && m.matched) {
@@ -56,9 +59,9 @@ public final class PduJson {
     }
 
     public static void bacnet(JsonWriter j, BacnetPdu b) {
-        j.field("bvlc_function", BacnetNames.bvlcFunctionName(b.bvlcFunction));
+        j.field("bvlc_function", BacnetNames.bvlcFunctionName(b.bvlcFunction)).field("bvlc_function_id", b.bvlcFunction);
         if (b.hasApdu) {
-            j.field("apdu_type", BacnetNames.apduTypeName(b.apduType));
+            j.field("apdu_type", BacnetNames.apduTypeName(b.apduType)).field("apdu_type_id", b.apduType);
             int confirmed = b.confirmedService();
             int unconfirmed = b.unconfirmedService();
             if (confirmed >= 0) {
@@ -77,10 +80,11 @@ public final class PduJson {
             }
         }
         if (b.objectType >= 0) {
-            j.field("object_type", BacnetNames.objectTypeName(b.objectType)).field("instance", b.instance);
+            j.field("object_type", BacnetNames.objectTypeName(b.objectType)).field("object_type_id", b.objectType)
+                .field("instance", b.instance);
         }
         if (b.propertyId >= 0) {
-            j.field("property", BacnetNames.propertyName(b.propertyId));
+            j.field("property", BacnetNames.propertyName(b.propertyId)).field("property_id", b.propertyId);
         }
         if (b.arrayIndex >= 0) {
             j.field("array_index", b.arrayIndex);
@@ -91,6 +95,9 @@ public final class PduJson {
         }
         if (b.deviceInstance >= 0) {
             j.field("device_instance", b.deviceInstance);
+            if (b.deviceObjectType >= 0) {
+                j.field("device_object_type_id", b.deviceObjectType);
+            }
         }
         optional(j, "vendor_id", b.vendorId);
         if (b.errorClass >= 0) {

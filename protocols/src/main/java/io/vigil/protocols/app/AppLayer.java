@@ -84,10 +84,11 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
 
     /**
      * Content beats ports: a complete MBAP-framed ADU makes a flow Modbus on any port. On port
-     * 502 a plausible MBAP header is enough (the ADU may continue in the next segment), and a
-     * stream that starts with anything else is a mismatch, unless the capture joined mid-stream
-     * and may have started inside an ADU; then the parser resynchronises instead.
-     * Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
+     * 502 the flow is parsed as Modbus whatever its first bytes, because one junk segment must not
+     * hide the rest of a connection from the sensor (the parser skips garbage and resynchronises
+     * on the next plausible ADU); a stream on 502 that does not start with MBAP framing is
+     * still reported as a protocol mismatch, unless the capture joined mid-stream and may have
+     * started inside an ADU. Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
      */
     private byte classifyTcp(byte[] buf, int off, int len, int slot) {
         DecodedPacket p = current;
@@ -99,22 +100,19 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
         if (len < MBAP_HEADER) {
             return UNDECIDED;
         }
-        if (ModbusParser.looksLikeModbus(buf, off, len) || (modbusPort && plausibleMbap(buf, off))) {
+        if (modbusPort) {
+            if (!ModbusParser.plausibleFraming(buf, off, len)) {
+                counters.mismatch(AppProtocol.MODBUS);
+                listener.onProtocolMismatch(p, slot, AppProtocol.MODBUS);
+            }
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
         }
-        if (modbusPort) {
-            counters.mismatch(AppProtocol.MODBUS);
-            listener.onProtocolMismatch(p, slot, AppProtocol.MODBUS);
+        if (ModbusParser.looksLikeModbus(buf, off, len)) {
+            counters.flowsClassified(AppProtocol.MODBUS);
+            return MODBUS;
         }
         return OTHER;
-    }
-
-    /** Protocol id 0 and a length a Modbus ADU can have (255 admits Schneider's FC 90). */
-    private static boolean plausibleMbap(byte[] buf, int off) {
-        int protocolId = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
-        int length = ((buf[off + 4] & 0xFF) << 8) | (buf[off + 5] & 0xFF);
-        return protocolId == 0 && length >= 2 && length <= 255;
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot) {

@@ -115,6 +115,19 @@ public final class ModbusParser {
         return rest >= MIN_ADU ? plausibleHeader(buf, off + aduLen, true) : false;
     }
 
+    /**
+     * Whether a segment starts with plausible MBAP framing (protocol id 0, length 2..254), whatever
+     * its function code: enough to take a flow on the Modbus port as Modbus, where an unknown
+     * function code or a malformed first ADU is something to report, not a reason to stop parsing
+     * the connection.
+     */
+    public static boolean plausibleFraming(byte[] buf, int off, int len) {
+        if (buf == null || off < 0 || len < MIN_ADU || off > buf.length - len) {
+            return false;
+        }
+        return plausibleHeader(buf, off, false);
+    }
+
     private static boolean plausibleHeader(byte[] b, int p, boolean strict) {
         if (b[p + 2] != 0 || b[p + 3] != 0) {
             return false;

@@ -68,6 +68,7 @@ public final class TcpReassembler {
     private long poolExhausted;
     private long midstreamPickups;
     private long bytesBuffered;
+    private long bytesDroppedAtRelease;
 
     /**
      * @param maxFlows              flow slots (same capacity as the FlowTable)
@@ -152,6 +153,7 @@ public final class TcpReassembler {
             StreamBuffer b = buffers[d];
             if (b != null) {
                 bytesBuffered -= b.held();
+                bytesDroppedAtRelease += b.held();
                 buffers[d] = null;
                 pool.release(b);
             }
@@ -531,6 +533,15 @@ public final class TcpReassembler {
     }
 
     /** Data bytes held now, unconsumed and out-of-order. */
+    /**
+     * Bytes still held (an incomplete PDU, or out-of-order data waiting for a hole that never
+     * filled) when their flow ended without FIN or RST: dropped, and counted here so they are not
+     * lost silently.
+     */
+    public long bytesDroppedAtRelease() {
+        return bytesDroppedAtRelease;
+    }
+
     public long bytesBuffered() {
         return bytesBuffered;
     }

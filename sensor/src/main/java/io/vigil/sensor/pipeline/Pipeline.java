@@ -243,6 +243,7 @@ public final class Pipeline {
         m.put("buffer_overflows", sumOverWorkers(w -> w.appLayer().reassembler().bufferOverflows()));
         m.put("pool_exhausted", sumOverWorkers(w -> w.appLayer().reassembler().poolExhausted()));
         m.put("midstream_pickups", sumOverWorkers(w -> w.appLayer().reassembler().midstreamPickups()));
+        m.put("bytes_dropped_at_flow_end", sumOverWorkers(w -> w.appLayer().reassembler().bytesDroppedAtRelease()));
         return m;
     }
 
