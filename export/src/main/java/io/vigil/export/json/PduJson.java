@@ -2,6 +2,9 @@ package io.vigil.export.json;
 
 import io.vigil.protocols.bacnet.BacnetNames;
 import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.dns.DnsMessage;
+import io.vigil.protocols.dns.DnsNames;
+import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.modbus.ModbusPdu;
 
 /**
@@ -108,6 +111,26 @@ public final class PduJson {
         }
         if (b.malformed) {
             j.field("malformed", b.malformedReason);
+        }
+    }
+
+    public static void dns(JsonWriter j, DnsMessage m) {
+        j.field("id", m.id)
+            .field("is_response", m.qr)
+            .field("opcode", DnsNames.opcodeName(m.opcode))
+            .field("rcode", m.qr ? DnsNames.rcodeName(m.rcode) : null)
+            .field("qname", m.hasQuestion ? m.qnameString() : null)
+            .field("qtype", m.hasQuestion ? DnsNames.typeName(m.qtype) : null)
+            .field("answers", m.answersParsed);
+        j.beginArray("answer_addresses");
+        for (int i = 0; i < m.answerCount; i++) {
+            if (m.answerType[i] == DnsNames.A || m.answerType[i] == DnsNames.AAAA) {
+                j.value(IpAddresses.toString(m.answerAddrHi[i], m.answerAddrLo[i]));
+            }
+        }
+        j.endArray();
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
         }
     }
 

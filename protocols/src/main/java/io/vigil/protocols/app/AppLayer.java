@@ -3,6 +3,9 @@ package io.vigil.protocols.app;
 import io.vigil.protocols.bacnet.BacnetParser;
 import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
+import io.vigil.protocols.dns.DnsMessage;
+import io.vigil.protocols.dns.DnsMessageSink;
+import io.vigil.protocols.dns.DnsParser;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.modbus.ModbusParser;
 import io.vigil.protocols.modbus.ModbusPdu;
@@ -19,7 +22,7 @@ import io.vigil.protocols.tcp.TcpReassembler;
  *
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
-public final class AppLayer implements StreamConsumer, ModbusPduSink {
+public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -28,6 +31,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     private static final byte MODBUS = 1;
     /** Nothing this layer parses: its segments skip reassembly entirely. */
     private static final byte OTHER = 2;
+    private static final byte DNS = 3;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -38,6 +42,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
     private final BacnetPdu bacnetPdu = new BacnetPdu();
+    private final DnsParser dns = new DnsParser();
+    private final DnsMessage dnsMessage = new DnsMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -92,6 +98,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
      */
     private byte classifyTcp(byte[] buf, int off, int len, int slot) {
         DecodedPacket p = current;
+        if (p.dstPort == DnsParser.DNS_PORT || p.srcPort == DnsParser.DNS_PORT) {
+            counters.flowsClassified(AppProtocol.DNS);
+            return DNS;
+        }
         boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
         if (modbusPort && currentMidstream) {
             counters.flowsClassified(AppProtocol.MODBUS);
@@ -116,6 +126,13 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot) {
+        if (isDnsPort(p.dstPort) || isDnsPort(p.srcPort)) {
+            if (dns.parse(frame, p.payloadOffset, p.payloadLength, dnsMessage)) {
+                counters.pdu(AppProtocol.DNS, dnsMessage.malformed);
+                listener.onDns(p, slot, dnsMessage);
+            }
+            return;
+        }
         boolean bacnetPort = p.dstPort == AppProtocol.BACNET.port() || p.srcPort == AppProtocol.BACNET.port();
         if (!bacnetPort && !BacnetParser.looksLikeBacnet(frame, p.payloadOffset, p.payloadLength)) {
             return;
@@ -141,6 +158,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
             }
             protocolOfSlot[flowSlot] = protocol;
         }
+        if (protocol == DNS) {
+            currentSlot = flowSlot;
+            return dns.parseStream(buf, off, len, dnsMessage, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -163,6 +184,16 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink {
         tx.track(pdu, current.frameNumber, current.timestampNanos);
         counters.pdu(AppProtocol.MODBUS, pdu.malformed);
         listener.onModbus(current, currentSlot, pdu);
+    }
+
+    @Override
+    public void onMessage(DnsMessage message) {
+        counters.pdu(AppProtocol.DNS, message.malformed);
+        listener.onDns(current, currentSlot, message);
+    }
+
+    private static boolean isDnsPort(int port) {
+        return port == DnsParser.DNS_PORT || port == DnsParser.MDNS_PORT || port == DnsParser.LLMNR_PORT;
     }
 
     @Override

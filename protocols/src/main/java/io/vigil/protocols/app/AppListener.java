@@ -2,6 +2,7 @@ package io.vigil.protocols.app;
 
 import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
+import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 
 /**
@@ -13,6 +14,8 @@ public interface AppListener {
     void onModbus(DecodedPacket packet, int flowSlot, ModbusPdu pdu);
 
     void onBacnet(DecodedPacket packet, int flowSlot, BacnetPdu pdu);
+
+    void onDns(DecodedPacket packet, int flowSlot, DnsMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -3,7 +3,9 @@ package io.vigil.protocols.app;
 /** Application protocols the sensor decodes, as named in decode output and observations. */
 public enum AppProtocol {
     MODBUS("modbus", 502),
-    BACNET("bacnet", 47808);
+    BACNET("bacnet", 47808),
+    /** DNS on UDP/TCP 53; mDNS (5353) and LLMNR (5355) share the format and this label. */
+    DNS("dns", 53);
 
     private final String label;
     private final int port;

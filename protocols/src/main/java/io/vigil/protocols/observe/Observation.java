@@ -50,6 +50,7 @@ public final class Observation {
     public long frameNumber;
     public final ModbusOp modbus = new ModbusOp();
     public final BacnetOp bacnet = new BacnetOp();
+    public final DnsOp dns = new DnsOp();
 
     /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
     public int producer;
@@ -102,6 +103,8 @@ public final class Observation {
             modbus.copyFrom(o.modbus);
         } else if (o.type == ObservationType.BACNET_OP) {
             bacnet.copyFrom(o.bacnet);
+        } else if (o.type == ObservationType.DNS_QUERY) {
+            dns.copyFrom(o.dns);
         }
         producer = o.producer;
     }

@@ -12,6 +12,8 @@ public enum ObservationType {
     MODBUS_OP,
     /** A BACnet/IP message; src = sender. Details in {@link Observation#bacnet}. */
     BACNET_OP,
+    /** A DNS, mDNS or LLMNR query or response; src = sender. Details in {@link Observation#dns}. */
+    DNS_QUERY,
     /**
      * A flow on a protocol's registered port that does not speak it (e.g. not Modbus on TCP 502);
      * {@link Observation#appProtocol} names the expected protocol.

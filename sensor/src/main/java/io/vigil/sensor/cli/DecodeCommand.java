@@ -12,6 +12,7 @@ import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
+import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.flow.FlowListener;
 import io.vigil.protocols.flow.FlowTable;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, dns). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -61,7 +62,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, dns (default: all).")
     List<String> protocols;
 
     @Override
@@ -100,24 +101,30 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     /** Which lines to print. */
-    private record Selection(boolean packets, boolean modbus, boolean bacnet) {
+    private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean dns) {
         static Selection parse(List<String> names) {
             if (names == null || names.isEmpty()) {
-                return new Selection(true, true, true);
+                return new Selection(true, true, true, true);
             }
             boolean packets = false;
             boolean modbus = false;
             boolean bacnet = false;
+            boolean dns = false;
             for (String n : names) {
                 switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
                     case "packet": packets = true; break;
                     case AppProtocolNames.MODBUS: modbus = true; break;
                     case AppProtocolNames.BACNET: bacnet = true; break;
+                    case AppProtocolNames.DNS: dns = true; break;
                     default:
-                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet");
+                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet, dns");
                 }
             }
-            return new Selection(packets, modbus, bacnet);
+            return new Selection(packets, modbus, bacnet, dns);
+        }
+
+        boolean anyApplication() {
+            return modbus || bacnet || dns;
         }
     }
 
@@ -125,6 +132,7 @@ final class DecodeCommand implements Callable<Integer> {
     private static final class AppProtocolNames {
         static final String MODBUS = "modbus";
         static final String BACNET = "bacnet";
+        static final String DNS = "dns";
     }
 
     /**
@@ -171,7 +179,7 @@ final class DecodeCommand implements Callable<Integer> {
             }
             if (p.isIp()) {
                 int flowSlot = flows.update(p);
-                if (flowSlot >= 0 && p.hasPorts && (selection.modbus() || selection.bacnet())) {
+                if (flowSlot >= 0 && p.hasPorts && selection.anyApplication()) {
                     FlowView flow = flows.view(flowSlot);
                     boolean fromClient = flow.clientPort() == p.srcPort && flow.clientIpLo() == p.srcIpLo
                         && flow.clientIpHi() == p.srcIpHi;
@@ -202,6 +210,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onBacnet(DecodedPacket packet, int flowSlot, BacnetPdu pdu) {
             if (selection.bacnet()) {
                 PduJson.bacnet(pduLine(packet, AppProtocol.BACNET), pdu);
+                emit();
+            }
+        }
+
+        @Override
+        public void onDns(DecodedPacket packet, int flowSlot, DnsMessage message) {
+            if (selection.dns()) {
+                PduJson.dns(pduLine(packet, AppProtocol.DNS), message);
                 emit();
             }
         }

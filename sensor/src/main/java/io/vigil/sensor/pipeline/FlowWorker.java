@@ -11,6 +11,7 @@ import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
+import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.flow.FlowHash;
 import io.vigil.protocols.flow.FlowListener;
@@ -190,6 +191,17 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         try {
             Observation o = appObservation(seq, ObservationType.BACNET_OP, AppProtocol.BACNET, p, flowSlot);
             o.bacnet.copyFrom(pdu);
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    @Override
+    public void onDns(DecodedPacket p, int flowSlot, DnsMessage message) {
+        long seq = observations.next();
+        try {
+            Observation o = appObservation(seq, ObservationType.DNS_QUERY, AppProtocol.DNS, p, flowSlot);
+            o.dns.copyFrom(message);
         } finally {
             observations.publish(seq);
         }
