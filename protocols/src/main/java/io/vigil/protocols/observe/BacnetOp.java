@@ -9,6 +9,9 @@ import io.vigil.protocols.bacnet.BacnetValue;
  * strings are only offsets into a reused buffer) so the observation can cross threads.
  */
 public final class BacnetOp {
+    private static final int I_AM = 0;
+    private static final int DEVICE_OBJECT = 8;
+
     public int bvlcFunction;
     public int apduType;
     /** Service choice of a confirmed or unconfirmed request or its ACK, -1 when none. */
@@ -43,7 +46,9 @@ public final class BacnetOp {
         BacnetValue v = pdu.value;
         valueType = v.type;
         value = numeric(v);
-        deviceInstance = pdu.deviceInstance;
+        // I-Am names its device in the object identifier; I-Have and COV carry it separately.
+        deviceInstance = pdu.deviceInstance >= 0 ? pdu.deviceInstance
+            : pdu.unconfirmedService() == I_AM && pdu.objectType == DEVICE_OBJECT ? pdu.instance : -1;
         vendorId = pdu.vendorId;
         errorClass = pdu.errorClass;
         errorCode = pdu.errorCode;
