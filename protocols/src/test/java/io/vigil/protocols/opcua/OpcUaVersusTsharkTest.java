@@ -70,7 +70,8 @@ class OpcUaVersusTsharkTest {
                 continue;
             }
             Map<Long, String[]> theirs = readCsv(csv);
-            Map<Long, List<String[]>> ours = runOurs(pcap);
+            OpcUaParser parser = new OpcUaParser();
+            Map<Long, List<String[]>> ours = runOurs(pcap, parser, null);
             TreeSet<Long> all = new TreeSet<>(theirs.keySet());
             all.addAll(ours.keySet());
             long fileCompared = 0;
@@ -101,8 +102,8 @@ class OpcUaVersusTsharkTest {
             }
             compared += fileCompared;
             agreed += fileAgreed;
-            summary.append(String.format("  %-75s frames %5d fields %6d agree %6d%n", name, all.size(), fileCompared,
-                fileAgreed));
+            summary.append(String.format("  %-75s frames %5d fields %6d agree %6d malformed %d encrypted %d%n", name,
+                all.size(), fileCompared, fileAgreed, parser.malformedMessages(), parser.encryptedMessages()));
         }
         double agreement = compared == 0 ? 0 : 100.0 * agreed / compared;
         System.out.printf("OpcUaVersusTsharkTest: %d frames, %d messages, %d fields compared, %d agree (%.3f%%), %d listed"
