@@ -6,6 +6,8 @@ import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsNames;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.opcua.OpcUaNames;
 
 /**
  * Field names of application PDUs in JSON output ({@code vigil decode}, logs), one method per
@@ -129,6 +131,48 @@ public final class PduJson {
             }
         }
         j.endArray();
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    public static void opcua(JsonWriter j, OpcUaMessage m) {
+        j.field("msg_type", m.typeName())
+            .field("chunk", String.valueOf(m.chunk));
+        optional(j, "secure_channel_id", m.secureChannelId);
+        optional(j, "token_id", m.tokenId);
+        optional(j, "sequence_number", m.sequenceNumber);
+        optional(j, "request_id", m.requestId);
+        if (m.type == OpcUaMessage.HEL) {
+            j.field("endpoint_url", m.endpointUrl());
+        }
+        if (m.type == OpcUaMessage.OPN) {
+            j.field("security_policy", OpcUaMessage.policyName(m.securityPolicy));
+        }
+        optional(j, "security_mode", m.securityMode);
+        j.field("encrypted", m.encrypted);
+        if (m.serviceId >= 0) {
+            j.field("service", m.serviceName())
+                .field("service_node_id", "ns=" + m.serviceNamespace + ";i=" + m.serviceId);
+        } else {
+            j.nullField("service").nullField("service_node_id");
+        }
+        if (m.serviceResult >= 0) {
+            j.field("status_code", OpcUaNames.status(m.serviceResult));
+        }
+        if (m.nodes.count > 0) {
+            j.beginArray("node_ids");
+            for (int i = 0; i < m.nodes.count; i++) {
+                j.value(m.nodes.toString(m.buf, i));
+            }
+            j.endArray();
+        }
+        if (m.matched) {
+            j.field("request_frame", m.requestFrame).field("latency_us", m.latencyNanos / 1000);
+        }
+        if (m.type == OpcUaMessage.ERR) {
+            j.field("error", OpcUaNames.status(m.errorCode)).field("reason", m.reason());
+        }
         if (m.malformed) {
             j.field("malformed", m.malformedReason);
         }

@@ -11,6 +11,10 @@ import io.vigil.protocols.modbus.ModbusParser;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.modbus.ModbusPduSink;
 import io.vigil.protocols.modbus.ModbusTransactions;
+import io.vigil.protocols.opcua.OpcUaFlowState;
+import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.opcua.OpcUaMessageSink;
+import io.vigil.protocols.opcua.OpcUaParser;
 import io.vigil.protocols.tcp.StreamConsumer;
 import io.vigil.protocols.tcp.TcpReassembler;
 
@@ -22,7 +26,7 @@ import io.vigil.protocols.tcp.TcpReassembler;
  *
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
-public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink {
+public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -32,18 +36,22 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** Nothing this layer parses: its segments skip reassembly entirely. */
     private static final byte OTHER = 2;
     private static final byte DNS = 3;
+    private static final byte OPCUA = 4;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
     private final TcpReassembler tcp;
     private final byte[] protocolOfSlot;
     private final ModbusTransactions[] modbusOfSlot;
+    private final OpcUaFlowState[] opcuaOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
     private final BacnetPdu bacnetPdu = new BacnetPdu();
     private final DnsParser dns = new DnsParser();
     private final DnsMessage dnsMessage = new DnsMessage();
+    private final OpcUaParser opcua = new OpcUaParser();
+    private final OpcUaMessage opcuaMessage = new OpcUaMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -60,6 +68,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.tcp = new TcpReassembler(maxFlows, bufferPerDirection, totalBuffer);
         this.protocolOfSlot = new byte[maxFlows];
         this.modbusOfSlot = new ModbusTransactions[maxFlows];
+        this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
     }
 
     /**
@@ -107,8 +116,22 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
         }
+        boolean opcuaPort = p.dstPort == AppProtocol.OPCUA.port() || p.srcPort == AppProtocol.OPCUA.port();
+        if (opcuaPort && currentMidstream) {
+            counters.flowsClassified(AppProtocol.OPCUA);
+            return OPCUA;
+        }
         if (len < MBAP_HEADER) {
             return UNDECIDED;
+        }
+        if (opcuaPort || OpcUaParser.looksLikeOpcUa(buf, off, len)) {
+            // Same rule as Modbus on 502: parse whatever is on 4840, report what does not start like UA TCP.
+            if (opcuaPort && !OpcUaParser.looksLikeOpcUa(buf, off, len)) {
+                counters.mismatch(AppProtocol.OPCUA);
+                listener.onProtocolMismatch(p, slot, AppProtocol.OPCUA);
+            }
+            counters.flowsClassified(AppProtocol.OPCUA);
+            return OPCUA;
         }
         if (modbusPort) {
             if (!ModbusParser.plausibleFraming(buf, off, len)) {
@@ -162,16 +185,33 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             currentSlot = flowSlot;
             return dns.parseStream(buf, off, len, dnsMessage, this);
         }
+        if (protocol == OPCUA) {
+            currentSlot = flowSlot;
+            OpcUaFlowState state = opcuaOfSlot[flowSlot];
+            if (state == null) {
+                state = new OpcUaFlowState();
+                opcuaOfSlot[flowSlot] = state;
+            }
+            state.setTime(frameNumber, timestampNanos);
+            return opcua.parse(buf, off, len, towardsPort(fromClient, AppProtocol.OPCUA), opcuaMessage, state,
+                this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
         }
-        DecodedPacket p = current;
-        // Requests go to port 502; orientation decides only when neither side uses it.
-        boolean toServer = p.dstPort == AppProtocol.MODBUS.port()
-            || (p.srcPort != AppProtocol.MODBUS.port() && fromClient);
         currentSlot = flowSlot;
-        return modbus.parse(buf, off, len, toServer, modbusPdu, this);
+        return modbus.parse(buf, off, len, towardsPort(fromClient, AppProtocol.MODBUS), modbusPdu, this);
+    }
+
+    /**
+     * True for the client-to-server direction: towards the protocol's port when one side uses
+     * it (a capture joined mid-stream may have the flow's orientation backwards), otherwise by
+     * the flow's orientation.
+     */
+    private boolean towardsPort(boolean fromClient, AppProtocol protocol) {
+        DecodedPacket p = current;
+        return p.dstPort == protocol.port() || (p.srcPort != protocol.port() && fromClient);
     }
 
     @Override
@@ -187,6 +227,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(OpcUaMessage message) {
+        counters.pdu(AppProtocol.OPCUA, message.malformed);
+        listener.onOpcUa(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -199,6 +245,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     @Override
     public void onGap(int flowSlot, boolean fromClient, long missing) {
         counters.gap();
+        OpcUaFlowState state = opcuaOfSlot[flowSlot];
+        if (state != null) {
+            state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
+        }
     }
 
     /**
@@ -215,6 +265,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (tx != null) {
             tx.clear();
         }
+        // Secure channels are per connection; a reused slot starts without them.
+        opcuaOfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {

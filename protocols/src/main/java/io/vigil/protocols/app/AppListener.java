@@ -4,6 +4,7 @@ import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.opcua.OpcUaMessage;
 
 /**
  * Receives every application PDU the app layer decodes. {@code packet} is the packet that
@@ -16,6 +17,8 @@ public interface AppListener {
     void onBacnet(DecodedPacket packet, int flowSlot, BacnetPdu pdu);
 
     void onDns(DecodedPacket packet, int flowSlot, DnsMessage message);
+
+    void onOpcUa(DecodedPacket packet, int flowSlot, OpcUaMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

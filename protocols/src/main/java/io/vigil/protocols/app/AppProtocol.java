@@ -4,6 +4,7 @@ package io.vigil.protocols.app;
 public enum AppProtocol {
     MODBUS("modbus", 502),
     BACNET("bacnet", 47808),
+    OPCUA("opcua", 4840),
     /** DNS on UDP/TCP 53; mDNS (5353) and LLMNR (5355) share the format and this label. */
     DNS("dns", 53);
 

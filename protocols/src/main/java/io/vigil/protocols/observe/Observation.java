@@ -51,6 +51,7 @@ public final class Observation {
     public final ModbusOp modbus = new ModbusOp();
     public final BacnetOp bacnet = new BacnetOp();
     public final DnsOp dns = new DnsOp();
+    public final OpcUaOp opcua = new OpcUaOp();
 
     /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
     public int producer;
@@ -105,6 +106,8 @@ public final class Observation {
             bacnet.copyFrom(o.bacnet);
         } else if (o.type == ObservationType.DNS_QUERY) {
             dns.copyFrom(o.dns);
+        } else if (o.type == ObservationType.OPCUA_OP) {
+            opcua.copyFrom(o.opcua);
         }
         producer = o.producer;
     }

@@ -12,6 +12,8 @@ public enum ObservationType {
     MODBUS_OP,
     /** A BACnet/IP message; src = sender. Details in {@link Observation#bacnet}. */
     BACNET_OP,
+    /** An OPC UA binary message (UA TCP / secure conversation); src = sender. Details in {@link Observation#opcua}. */
+    OPCUA_OP,
     /** A DNS, mDNS or LLMNR query or response; src = sender. Details in {@link Observation#dns}. */
     DNS_QUERY,
     /**

@@ -19,6 +19,7 @@ import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.sensor.capture.file.CaptureFileException;
 import io.vigil.sensor.capture.file.CaptureFileReader;
 import io.vigil.sensor.capture.file.CaptureProblem;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, dns). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -62,7 +63,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, dns (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns (default: all).")
     List<String> protocols;
 
     @Override
@@ -101,30 +102,32 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     /** Which lines to print. */
-    private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean dns) {
+    private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean opcua, boolean dns) {
         static Selection parse(List<String> names) {
             if (names == null || names.isEmpty()) {
-                return new Selection(true, true, true, true);
+                return new Selection(true, true, true, true, true);
             }
             boolean packets = false;
             boolean modbus = false;
             boolean bacnet = false;
             boolean dns = false;
+            boolean opcua = false;
             for (String n : names) {
                 switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
                     case "packet": packets = true; break;
                     case AppProtocolNames.MODBUS: modbus = true; break;
                     case AppProtocolNames.BACNET: bacnet = true; break;
                     case AppProtocolNames.DNS: dns = true; break;
+                    case AppProtocolNames.OPCUA: opcua = true; break;
                     default:
-                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet, dns");
+                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet, opcua, dns");
                 }
             }
-            return new Selection(packets, modbus, bacnet, dns);
+            return new Selection(packets, modbus, bacnet, opcua, dns);
         }
 
         boolean anyApplication() {
-            return modbus || bacnet || dns;
+            return modbus || bacnet || opcua || dns;
         }
     }
 
@@ -133,6 +136,7 @@ final class DecodeCommand implements Callable<Integer> {
         static final String MODBUS = "modbus";
         static final String BACNET = "bacnet";
         static final String DNS = "dns";
+        static final String OPCUA = "opcua";
     }
 
     /**
@@ -223,8 +227,18 @@ final class DecodeCommand implements Callable<Integer> {
         }
 
         @Override
+        public void onOpcUa(DecodedPacket packet, int flowSlot, OpcUaMessage message) {
+            if (selection.opcua()) {
+                PduJson.opcua(pduLine(packet, AppProtocol.OPCUA), message);
+                emit();
+            }
+        }
+
+        @Override
         public void onProtocolMismatch(DecodedPacket packet, int flowSlot, AppProtocol expected) {
-            if (expected == AppProtocol.MODBUS ? selection.modbus() : selection.bacnet()) {
+            boolean selected = expected == AppProtocol.MODBUS ? selection.modbus()
+                : expected == AppProtocol.OPCUA ? selection.opcua() : selection.bacnet();
+            if (selected) {
                 pduLine(packet, expected).field("protocol_mismatch", true);
                 emit();
             }

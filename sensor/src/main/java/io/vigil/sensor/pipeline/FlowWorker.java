@@ -18,6 +18,7 @@ import io.vigil.protocols.flow.FlowListener;
 import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.ring.PacketSlot;
@@ -202,6 +203,17 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         try {
             Observation o = appObservation(seq, ObservationType.DNS_QUERY, AppProtocol.DNS, p, flowSlot);
             o.dns.copyFrom(message);
+        } finally {
+            observations.publish(seq);
+        }
+    }
+
+    @Override
+    public void onOpcUa(DecodedPacket p, int flowSlot, OpcUaMessage message) {
+        long seq = observations.next();
+        try {
+            Observation o = appObservation(seq, ObservationType.OPCUA_OP, AppProtocol.OPCUA, p, flowSlot);
+            o.opcua.copyFrom(message);
         } finally {
             observations.publish(seq);
         }
