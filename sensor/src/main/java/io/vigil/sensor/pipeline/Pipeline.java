@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
@@ -32,6 +33,8 @@ import java.util.function.IntFunction;
  * the frame and counts it. {@link #finish} drains everything and flushes every flow.
  */
 public final class Pipeline {
+    private static final long REPLAY_BACKOFF_NANOS = 50_000;
+
     private final PipelineConfig config;
     private final Disruptor<PacketSlot> packetDisruptor;
     private final Disruptor<Observation> observationDisruptor;
@@ -126,6 +129,9 @@ public final class Pipeline {
 
     private long claim() {
         if (!config.dropWhenFull()) {
+            if (!packets.hasAvailableCapacity(1)) {
+                waitForRoom();
+            }
             return packets.next();
         }
         try {
@@ -133,6 +139,17 @@ public final class Pipeline {
         } catch (InsufficientCapacityException full) {
             ringDrops.incrementAndGet();
             return -1;
+        }
+    }
+
+    /**
+     * A replay outruns the workers; rather than spin for each free slot (and take a core from
+     * the very threads it waits for), it sleeps until a quarter of the ring has drained.
+     */
+    private void waitForRoom() {
+        int room = Math.max(1, config.ringSize() / 4);
+        while (!packets.hasAvailableCapacity(room)) {
+            LockSupport.parkNanos(REPLAY_BACKOFF_NANOS);
         }
     }
 
