@@ -81,11 +81,17 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     /**
-     * Observations are published in batches rather than one by one: every publish makes the
+     * With a single flow worker, observations are published in batches rather than one by one: every publish makes the
      * device thread's cached copy of the ring cursor stale, and at a few million observations per
      * second that cross-core traffic cost more than the observations themselves.
      */
     private void published(long seq) {
+        if (workers > 1) {
+            // Several workers claim interleaved sequences of the shared ring: a range published by
+            // one would expose slots another has not filled yet.
+            observations.publish(seq);
+            return;
+        }
         if (pendingFirst < 0) {
             pendingFirst = seq;
         }
