@@ -570,23 +570,9 @@ public final class BacnetParser {
                 if (reason != null) {
                     return false;
                 }
-                if (ctxUnsigned(0) != 1) {
-                    return missing();
-                }
-                int prop = (int) num;
-                long index = -1;
-                int r = ctxUnsigned(1);
-                if (r < 0) {
+                if (!propertyReference(out, type, inst, 0)) {
                     return false;
                 }
-                if (r == 1) {
-                    index = num;
-                }
-                if (out.propertyCount == 0) {
-                    out.propertyId = prop;
-                    out.arrayIndex = index;
-                }
-                out.addItem(type, inst, prop, index);
                 if (write) {
                     if (!opening(2)) {
                         return missing();
@@ -594,7 +580,7 @@ public final class BacnetParser {
                     if (!(out.value.present() ? skipTo(2) : firstValue(out.value, 2))) {
                         return false;
                     }
-                    r = ctxUnsigned(3);
+                    int r = ctxUnsigned(3);
                     if (r < 0) {
                         return false;
                     }
@@ -605,6 +591,31 @@ public final class BacnetParser {
             }
         }
         restoreFirstObject(out);
+        return true;
+    }
+
+    /**
+     * One property reference of a list: the identifier in context tag {@code tag}, an optional
+     * array index in tag + 1; the first one also becomes the PDU's propertyId/arrayIndex.
+     */
+    private boolean propertyReference(BacnetPdu out, int type, int inst, int tag) {
+        if (ctxUnsigned(tag) != 1) {
+            return missing();
+        }
+        int prop = (int) num;
+        long index = -1;
+        int r = ctxUnsigned(tag + 1);
+        if (r < 0) {
+            return false;
+        }
+        if (r == 1) {
+            index = num;
+        }
+        if (out.propertyCount == 0) {
+            out.propertyId = prop;
+            out.arrayIndex = index;
+        }
+        out.addItem(type, inst, prop, index);
         return true;
     }
 
@@ -634,23 +645,9 @@ public final class BacnetParser {
                 if (reason != null) {
                     return false;
                 }
-                if (ctxUnsigned(2) != 1) {
-                    return missing();
-                }
-                int prop = (int) num;
-                long index = -1;
-                int r = ctxUnsigned(3);
-                if (r < 0) {
+                if (!propertyReference(out, type, inst, 2)) {
                     return false;
                 }
-                if (r == 1) {
-                    index = num;
-                }
-                if (out.propertyCount == 0) {
-                    out.propertyId = prop;
-                    out.arrayIndex = index;
-                }
-                out.addItem(type, inst, prop, index);
                 if (opening(4)) {
                     if (!(out.value.present() ? skipTo(4) : firstValue(out.value, 4))) {
                         return false;
