@@ -21,6 +21,7 @@ public final class FileReplay implements PacketHandler {
     private final Pipeline pipeline;
     private final ReplaySpeed speed;
     private final BooleanSupplier stopRequested;
+    private boolean memoryMapped;
     private final List<String> problems = new ArrayList<>();
     private long packets;
     private long bytes;
@@ -37,6 +38,15 @@ public final class FileReplay implements PacketHandler {
         this.stopRequested = stopRequested;
     }
 
+    /**
+     * Read files through memory mappings instead of read() into a buffer. Slower on the machines
+     * measured (page faults, see bench/RESULTS.md); kept for comparison on other hardware.
+     */
+    public FileReplay memoryMapped(boolean mapped) {
+        this.memoryMapped = mapped;
+        return this;
+    }
+
     /** Replays every file; returns normally even when some were unreadable (see problems()). */
     public void replay(List<Path> files) {
         for (Path file : files) {
@@ -48,7 +58,8 @@ public final class FileReplay implements PacketHandler {
     }
 
     private void replayOne(Path file) {
-        try (CaptureFileReader reader = CaptureFileReader.open(file)) {
+        try (CaptureFileReader reader = memoryMapped ? CaptureFileReader.openMapped(file)
+            : CaptureFileReader.open(file)) {
             filesRead++;
             long before = packets;
             while (reader.next(this)) {

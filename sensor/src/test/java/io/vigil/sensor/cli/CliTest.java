@@ -175,6 +175,19 @@ class CliTest {
     }
 
     @Test
+    void memoryMappedReadingGivesTheSameRun() throws IOException {
+        Path a = dir.resolve("read.json");
+        Path b = dir.resolve("mmap.json");
+        assertEquals(0, vigil("replay", "-q", "--stats-json", a.toString(), capture.toString()).exitCode());
+        assertEquals(0, vigil("replay", "-q", "--mmap", "--stats-json", b.toString(), capture.toString()).exitCode());
+        String ja = Files.readString(a);
+        String jb = Files.readString(b);
+        for (String key : List.of("packets", "bytes", "flows", "devices", "malformed", "observations")) {
+            assertEquals(jsonLong(ja, key), jsonLong(jb, key), key);
+        }
+    }
+
+    @Test
     void severalFilesAreReplayedInOrder() throws IOException {
         Path stats = dir.resolve("two.json");
         CliResult r = vigil("replay", "-q", "--stats-json", stats.toString(), capture.toString(), capture.toString());
