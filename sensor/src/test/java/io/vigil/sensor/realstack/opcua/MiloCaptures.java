@@ -13,12 +13,14 @@ import java.util.Map;
  * Generates the Eclipse Milo captures of {@code pcaps/realstack/}: a Milo client session against a
  * Milo server over lo, captured through libpcap, next to the decode it must produce
  * ({@code NAME.expected.jsonl}, written from the client calls by {@link MiloSession}). Needs root
- * (live capture on lo, port 4840). Through Maven:
+ * (live capture on lo, port 4840); the same session also runs on port 14840. Through Maven:
  * {@code mvn -o -pl sensor -am test -Dtest=MiloRealStackTest#regenerate -Dvigil.realstack.regenerate=true}.
  */
 public final class MiloCaptures {
     static final String OPCUA_4840 = "milo-opcua-4840";
+    static final String OPCUA_HIGH = "milo-opcua-14840";
     static final int OPCUA_PORT = 4840;
+    static final int HIGH_PORT = 14840;
 
     private MiloCaptures() {
     }
@@ -26,10 +28,17 @@ public final class MiloCaptures {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "pcaps/realstack");
         Files.createDirectories(dir);
-        List<Map<String, Object>> expected = capture(OPCUA_PORT, dir.resolve(OPCUA_4840 + ".pcap"));
-        Path file = dir.resolve(OPCUA_4840 + ".expected.jsonl");
-        writeExpected(expected, file);
-        System.out.println(OPCUA_4840 + ": " + expected.size() + " messages -> " + file);
+        for (String name : List.of(OPCUA_4840, OPCUA_HIGH)) {
+            List<Map<String, Object>> expected = capture(port(name), dir.resolve(name + ".pcap"));
+            Path file = dir.resolve(name + ".expected.jsonl");
+            writeExpected(expected, file);
+            System.out.println(name + ": " + expected.size() + " messages -> " + file);
+        }
+    }
+
+    /** 4840 (IANA port: classified by port) or 14840 (must be recognised by content, the HEL). */
+    static int port(String name) {
+        return name.equals(OPCUA_4840) ? OPCUA_PORT : HIGH_PORT;
     }
 
     /**
