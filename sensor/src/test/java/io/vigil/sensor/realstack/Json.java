@@ -10,7 +10,7 @@ import java.util.Map;
  * Lists, integral numbers Longs, other numbers Doubles. Enough for {@code vigil decode} lines,
  * {@code --stats-json} and the expected-decode files; not a general-purpose library.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int pos;
 
@@ -18,7 +18,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         Object v = j.value();
         j.ws();
@@ -29,12 +29,12 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         return (Map<String, Object>) parse(text);
     }
 
     /** One object per non-blank line. */
-    static List<Map<String, Object>> lines(String text) {
+    public static List<Map<String, Object>> lines(String text) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (!line.isBlank()) {
@@ -174,7 +174,7 @@ final class Json {
     }
 
     /** Writes a map (values: null, Boolean, Number, String, List of those) as one line. */
-    static String write(Map<String, ?> m) {
+    public static String write(Map<String, ?> m) {
         StringBuilder b = new StringBuilder("{");
         boolean first = true;
         for (Map.Entry<String, ?> e : m.entrySet()) {

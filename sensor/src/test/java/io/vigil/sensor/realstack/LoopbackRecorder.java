@@ -29,8 +29,8 @@ import org.pcap4j.core.RawPacketListener;
  * probe seen after {@code sync()} at the start proves the handle is receiving; at the end, since
  * loopback delivers in order, it proves every frame sent before it has been read.
  */
-final class LoopbackRecorder implements AutoCloseable {
-    record Frame(long timestampNanos, byte[] data) {
+public final class LoopbackRecorder implements AutoCloseable {
+    public record Frame(long timestampNanos, byte[] data) {
     }
 
     private final PcapHandle handle;
@@ -44,7 +44,7 @@ final class LoopbackRecorder implements AutoCloseable {
     private volatile Throwable failure;
 
     /** Opens lo with {@code filter} (plus the probe port) and starts the capture thread. */
-    LoopbackRecorder(String filter) throws Exception {
+    public LoopbackRecorder(String filter) throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
         probeReceiver = new DatagramSocket(new InetSocketAddress(lo, 0));
         probeSender = new DatagramSocket(new InetSocketAddress(lo, 0));
@@ -109,7 +109,7 @@ final class LoopbackRecorder implements AutoCloseable {
      * Sends probes until the capture thread has seen one sent by this call: the capture is live
      * and everything sent before this call has been read.
      */
-    void sync() throws Exception {
+    public void sync() throws Exception {
         long before = probesSeen.get();
         long deadline = System.nanoTime() + 10_000_000_000L;
         byte[] payload = "vigil-realstack-probe".getBytes();
@@ -130,7 +130,7 @@ final class LoopbackRecorder implements AutoCloseable {
     }
 
     /** Stops capturing (after a final {@link #sync()}) and returns the frames in capture order. */
-    List<Frame> finish() throws Exception {
+    public List<Frame> finish() throws Exception {
         sync();
         stopThread();
         synchronized (frames) {
@@ -138,7 +138,7 @@ final class LoopbackRecorder implements AutoCloseable {
         }
     }
 
-    static void write(List<Frame> frames, Path file) throws IOException {
+    public static void write(List<Frame> frames, Path file) throws IOException {
         try (PcapWriter w = new PcapWriter(file, LinkType.ETHERNET, 65535, ByteOrder.LITTLE_ENDIAN, false)) {
             for (Frame f : frames) {
                 w.write(f.timestampNanos(), f.data(), 0, f.data().length);
