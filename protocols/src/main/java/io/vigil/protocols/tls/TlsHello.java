@@ -40,7 +40,10 @@ public final class TlsHello {
     public int alpnCount;
     /** ServerHello whose random marks it as a TLS 1.3 HelloRetryRequest. */
     public boolean helloRetryRequest;
-    /** JA3 (ClientHello) or JA3S (ServerHello) MD5; meaningful only when {@link #ja3Valid}. */
+    /**
+     * JA3 (ClientHello) or JA3S (ServerHello) MD5, GREASE values removed; meaningful only when
+     * {@link #ja3Valid}, which a malformed hello never is.
+     */
     public final byte[] ja3 = new byte[16];
     public boolean ja3Valid;
     /** Fields ran past the message or contradicted each other; what was read before is kept. */

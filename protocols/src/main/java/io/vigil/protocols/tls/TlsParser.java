@@ -360,7 +360,8 @@ public final class TlsParser {
         md5.update(text, 0, textLen);
         try {
             md5.digest(h.ja3, 0, 16);
-            h.ja3Valid = true;
+            // A hello cut short would hash a prefix: a fingerprint no real client has.
+            h.ja3Valid = !h.malformed;
         } catch (DigestException impossible) {
             md5.reset();
         }

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Differential test of {@link TlsParser} against tshark 4.0 (see {@link TsharkDiff}): handshake
- * type (hellos only: 1 and 2), SNI, JA3 and JA3S per frame. Every disagreement must be listed in
+ * type (hellos only: 1 and 2), SNI, JA3 and JA3S (MD5 and full text) per frame. Every disagreement must be listed in
  * {@code src/test/resources/tls/known-differences.txt}.
  */
 class TlsVersusTsharkTest {
     static final String[] FIELDS = {"tls.handshake.type", "tls.handshake.extensions_server_name",
-        "tls.handshake.ja3", "tls.handshake.ja3s"};
+        "tls.handshake.ja3", "tls.handshake.ja3s", "tls.handshake.ja3_full", "tls.handshake.ja3s_full"};
 
     @Test
     void corpusAgreesWithTshark() throws Exception {
@@ -60,6 +60,7 @@ class TlsVersusTsharkTest {
                     TsharkDiff.put(ours, s.frame, FIELDS[1], TsharkDiff.ascii(h.data, h.sniOffset, h.sniLength));
                     if (h.ja3Valid) {
                         TsharkDiff.put(ours, s.frame, h.isClient ? FIELDS[2] : FIELDS[3], TlsParserTest.hex(h.ja3));
+                        TsharkDiff.put(ours, s.frame, h.isClient ? FIELDS[4] : FIELDS[5], parser.lastJa3Text());
                     }
                 });
                 f.consume(used);
