@@ -8,6 +8,10 @@ import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaNames;
+import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.ssh.SshBanner;
+import io.vigil.protocols.tls.TlsHello;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Field names of application PDUs in JSON output ({@code vigil decode}, logs), one method per
@@ -176,6 +180,60 @@ public final class PduJson {
         if (m.malformed) {
             j.field("malformed", m.malformedReason);
         }
+    }
+
+    public static void tls(JsonWriter j, TlsHello h) {
+        j.field("handshake", h.isClient ? "client_hello" : "server_hello")
+            .field("version", String.format("0x%04x", h.version()))
+            .field("sni", text(h.data, h.sniOffset, h.sniLength))
+            .field("alpn", text(h.data, h.alpnOffset, h.alpnLength))
+            .field(h.isClient ? "ja3" : "ja3s", h.ja3Valid ? hex(h.ja3) : null);
+        if (!h.isClient) {
+            j.field("cipher_suite", String.format("0x%04x", h.selectedCipherSuite));
+        }
+        if (h.malformed) {
+            j.field("malformed", true);
+        }
+    }
+
+    public static void http(JsonWriter j, HttpMessage m) {
+        j.field("is_request", m.isRequest);
+        if (m.isRequest) {
+            j.field("method", text(m.data, m.methodOffset, m.methodLength))
+                .field("uri", text(m.data, m.uriOffset, m.uriLength))
+                .field("host", text(m.data, m.hostOffset, m.hostLength))
+                .field("user_agent", text(m.data, m.userAgentOffset, m.userAgentLength));
+        } else {
+            j.field("status", m.statusCode);
+        }
+        if (m.malformed) {
+            j.field("malformed", true);
+        }
+    }
+
+    public static void ssh(JsonWriter j, SshBanner b) {
+        j.field("protocol", text(b.data, b.protoVersionOffset, b.protoVersionLength))
+            .field("software", text(b.data, b.softwareVersionOffset, b.softwareVersionLength))
+            .field("comments", text(b.data, b.commentsOffset, b.commentsLength));
+        if (b.malformed) {
+            j.field("malformed", true);
+        }
+    }
+
+    /** Text from a flyweight's offsets, null when absent; ISO-8859-1 keeps every byte visible. */
+    private static String text(byte[] buf, int off, int len) {
+        if (buf == null || off < 0 || len < 0 || off > buf.length - len) {
+            return null;
+        }
+        return new String(buf, off, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length * 2);
+        for (byte x : b) {
+            sb.append(Character.forDigit((x >>> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
+        }
+        return sb.toString();
     }
 
     private static void optional(JsonWriter j, String name, long value) {

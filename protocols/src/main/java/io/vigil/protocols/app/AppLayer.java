@@ -15,7 +15,16 @@ import io.vigil.protocols.opcua.OpcUaFlowState;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaMessageSink;
 import io.vigil.protocols.opcua.OpcUaParser;
+import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.http.HttpMessageSink;
+import io.vigil.protocols.http.HttpParser;
+import io.vigil.protocols.ssh.SshBanner;
+import io.vigil.protocols.ssh.SshBannerSink;
+import io.vigil.protocols.ssh.SshParser;
 import io.vigil.protocols.tcp.StreamConsumer;
+import io.vigil.protocols.tls.TlsHello;
+import io.vigil.protocols.tls.TlsHelloSink;
+import io.vigil.protocols.tls.TlsParser;
 import io.vigil.protocols.tcp.TcpReassembler;
 
 /**
@@ -26,7 +35,8 @@ import io.vigil.protocols.tcp.TcpReassembler;
  *
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
-public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink {
+public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
+    TlsHelloSink, HttpMessageSink, SshBannerSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -37,6 +47,9 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte OTHER = 2;
     private static final byte DNS = 3;
     private static final byte OPCUA = 4;
+    private static final byte TLS = 5;
+    private static final byte HTTP = 6;
+    private static final byte SSH = 7;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -44,6 +57,9 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final byte[] protocolOfSlot;
     private final ModbusTransactions[] modbusOfSlot;
     private final OpcUaFlowState[] opcuaOfSlot;
+    /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
+    private final HttpParser[] httpOfSlot;
+    private final SshParser[] sshOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -52,6 +68,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final DnsMessage dnsMessage = new DnsMessage();
     private final OpcUaParser opcua = new OpcUaParser();
     private final OpcUaMessage opcuaMessage = new OpcUaMessage();
+    private final TlsParser tls = new TlsParser();
+    private final TlsHello tlsHello = new TlsHello();
+    private final HttpMessage httpMessage = new HttpMessage();
+    private final SshBanner sshBanner = new SshBanner();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -69,6 +89,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.protocolOfSlot = new byte[maxFlows];
         this.modbusOfSlot = new ModbusTransactions[maxFlows];
         this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
+        this.httpOfSlot = new HttpParser[maxFlows];
+        this.sshOfSlot = new SshParser[maxFlows];
     }
 
     /**
@@ -141,6 +163,18 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
         }
+        if (TlsParser.looksLikeTls(buf, off, len)) {
+            counters.flowsClassified(AppProtocol.TLS);
+            return TLS;
+        }
+        if (HttpParser.looksLikeHttp(buf, off, len)) {
+            counters.flowsClassified(AppProtocol.HTTP);
+            return HTTP;
+        }
+        if (SshParser.looksLikeSsh(buf, off, len)) {
+            counters.flowsClassified(AppProtocol.SSH);
+            return SSH;
+        }
         if (ModbusParser.looksLikeModbus(buf, off, len)) {
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
@@ -196,6 +230,28 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             return opcua.parse(buf, off, len, towardsPort(fromClient, AppProtocol.OPCUA), opcuaMessage, state,
                 this);
         }
+        if (protocol == TLS) {
+            currentSlot = flowSlot;
+            return tls.parse(buf, off, len, fromClient, tlsHello, this);
+        }
+        if (protocol == HTTP) {
+            currentSlot = flowSlot;
+            HttpParser http = httpOfSlot[flowSlot];
+            if (http == null) {
+                http = new HttpParser();
+                httpOfSlot[flowSlot] = http;
+            }
+            return http.parse(buf, off, len, fromClient, httpMessage, this);
+        }
+        if (protocol == SSH) {
+            currentSlot = flowSlot;
+            SshParser ssh = sshOfSlot[flowSlot];
+            if (ssh == null) {
+                ssh = new SshParser();
+                sshOfSlot[flowSlot] = ssh;
+            }
+            return ssh.parse(buf, off, len, fromClient, sshBanner, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -233,6 +289,24 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onHello(TlsHello hello) {
+        counters.pdu(AppProtocol.TLS, hello.malformed);
+        listener.onTls(current, currentSlot, hello);
+    }
+
+    @Override
+    public void onMessage(HttpMessage message) {
+        counters.pdu(AppProtocol.HTTP, message.malformed);
+        listener.onHttp(current, currentSlot, message);
+    }
+
+    @Override
+    public void onBanner(SshBanner banner) {
+        counters.pdu(AppProtocol.SSH, banner.malformed);
+        listener.onSsh(current, currentSlot, banner);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -265,8 +339,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (tx != null) {
             tx.clear();
         }
-        // Secure channels are per connection; a reused slot starts without them.
+        // Secure channels, HTTP framing and SSH banners are per connection.
         opcuaOfSlot[flowSlot] = null;
+        httpOfSlot[flowSlot] = null;
+        sshOfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {

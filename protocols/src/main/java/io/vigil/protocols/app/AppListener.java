@@ -5,6 +5,9 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.ssh.SshBanner;
+import io.vigil.protocols.tls.TlsHello;
 
 /**
  * Receives every application PDU the app layer decodes. {@code packet} is the packet that
@@ -19,6 +22,12 @@ public interface AppListener {
     void onDns(DecodedPacket packet, int flowSlot, DnsMessage message);
 
     void onOpcUa(DecodedPacket packet, int flowSlot, OpcUaMessage message);
+
+    void onTls(DecodedPacket packet, int flowSlot, TlsHello hello);
+
+    void onHttp(DecodedPacket packet, int flowSlot, HttpMessage message);
+
+    void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -6,7 +6,10 @@ public enum AppProtocol {
     BACNET("bacnet", 47808),
     OPCUA("opcua", 4840),
     /** DNS on UDP/TCP 53; mDNS (5353) and LLMNR (5355) share the format and this label. */
-    DNS("dns", 53);
+    DNS("dns", 53),
+    TLS("tls", 443),
+    HTTP("http", 80),
+    SSH("ssh", 22);
 
     private final String label;
     private final int port;

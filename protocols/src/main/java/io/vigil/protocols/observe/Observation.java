@@ -52,6 +52,7 @@ public final class Observation {
     public final BacnetOp bacnet = new BacnetOp();
     public final DnsOp dns = new DnsOp();
     public final OpcUaOp opcua = new OpcUaOp();
+    public final NamedOp named = new NamedOp();
 
     /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
     public int producer;
@@ -108,6 +109,9 @@ public final class Observation {
             dns.copyFrom(o.dns);
         } else if (o.type == ObservationType.OPCUA_OP) {
             opcua.copyFrom(o.opcua);
+        } else if (o.type != null && o.type.ordinal() >= ObservationType.TLS_HELLO.ordinal()
+            && o.type.ordinal() <= ObservationType.SNMP_MESSAGE.ordinal()) {
+            named.copyFrom(o.named);
         }
         producer = o.producer;
     }

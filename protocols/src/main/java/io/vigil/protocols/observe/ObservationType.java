@@ -16,6 +16,18 @@ public enum ObservationType {
     OPCUA_OP,
     /** A DNS, mDNS or LLMNR query or response; src = sender. Details in {@link Observation#dns}. */
     DNS_QUERY,
+    /** A TLS ClientHello or ServerHello; details in {@link Observation#named}. */
+    TLS_HELLO,
+    /** An HTTP/1.x request or response head; details in {@link Observation#named}. */
+    HTTP_MESSAGE,
+    /** An SSH identification string; details in {@link Observation#named}. */
+    SSH_BANNER,
+    /** A DHCP message; details in {@link Observation#named}. */
+    DHCP_MESSAGE,
+    /** An NTP message; details in {@link Observation#named}. */
+    NTP_MESSAGE,
+    /** An SNMP message; details in {@link Observation#named}. */
+    SNMP_MESSAGE,
     /**
      * A flow on a protocol's registered port that does not speak it (e.g. not Modbus on TCP 502);
      * {@link Observation#appProtocol} names the expected protocol.

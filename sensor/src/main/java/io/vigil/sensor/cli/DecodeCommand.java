@@ -20,6 +20,9 @@ import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.ssh.SshBanner;
+import io.vigil.protocols.tls.TlsHello;
 import io.vigil.sensor.capture.file.CaptureFileException;
 import io.vigil.sensor.capture.file.CaptureFileReader;
 import io.vigil.sensor.capture.file.CaptureProblem;
@@ -45,7 +48,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -63,7 +66,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh (default: all).")
     List<String> protocols;
 
     @Override
@@ -102,16 +105,20 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     /** Which lines to print. */
-    private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean opcua, boolean dns) {
+    private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean opcua, boolean dns,
+                             boolean tls, boolean http, boolean ssh) {
         static Selection parse(List<String> names) {
             if (names == null || names.isEmpty()) {
-                return new Selection(true, true, true, true, true);
+                return new Selection(true, true, true, true, true, true, true, true);
             }
             boolean packets = false;
             boolean modbus = false;
             boolean bacnet = false;
             boolean dns = false;
             boolean opcua = false;
+            boolean tls = false;
+            boolean http = false;
+            boolean ssh = false;
             for (String n : names) {
                 switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
                     case "packet": packets = true; break;
@@ -119,15 +126,18 @@ final class DecodeCommand implements Callable<Integer> {
                     case AppProtocolNames.BACNET: bacnet = true; break;
                     case AppProtocolNames.DNS: dns = true; break;
                     case AppProtocolNames.OPCUA: opcua = true; break;
+                    case AppProtocolNames.TLS: tls = true; break;
+                    case AppProtocolNames.HTTP: http = true; break;
+                    case AppProtocolNames.SSH: ssh = true; break;
                     default:
-                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet, opcua, dns");
+                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet, opcua, dns, tls, http, ssh");
                 }
             }
-            return new Selection(packets, modbus, bacnet, opcua, dns);
+            return new Selection(packets, modbus, bacnet, opcua, dns, tls, http, ssh);
         }
 
         boolean anyApplication() {
-            return modbus || bacnet || opcua || dns;
+            return modbus || bacnet || opcua || dns || tls || http || ssh;
         }
     }
 
@@ -137,6 +147,9 @@ final class DecodeCommand implements Callable<Integer> {
         static final String BACNET = "bacnet";
         static final String DNS = "dns";
         static final String OPCUA = "opcua";
+        static final String TLS = "tls";
+        static final String HTTP = "http";
+        static final String SSH = "ssh";
     }
 
     /**
@@ -230,6 +243,30 @@ final class DecodeCommand implements Callable<Integer> {
         public void onOpcUa(DecodedPacket packet, int flowSlot, OpcUaMessage message) {
             if (selection.opcua()) {
                 PduJson.opcua(pduLine(packet, AppProtocol.OPCUA), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onTls(DecodedPacket packet, int flowSlot, TlsHello hello) {
+            if (selection.tls()) {
+                PduJson.tls(pduLine(packet, AppProtocol.TLS), hello);
+                emit();
+            }
+        }
+
+        @Override
+        public void onHttp(DecodedPacket packet, int flowSlot, HttpMessage message) {
+            if (selection.http()) {
+                PduJson.http(pduLine(packet, AppProtocol.HTTP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner) {
+            if (selection.ssh()) {
+                PduJson.ssh(pduLine(packet, AppProtocol.SSH), banner);
                 emit();
             }
         }

@@ -19,6 +19,10 @@ import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.observe.NamedOp;
+import io.vigil.protocols.ssh.SshBanner;
+import io.vigil.protocols.tls.TlsHello;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.ring.PacketSlot;
@@ -255,6 +259,56 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         try {
             Observation o = appObservation(seq, ObservationType.OPCUA_OP, AppProtocol.OPCUA, p, flowSlot);
             o.opcua.copyFrom(message);
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
+    public void onTls(DecodedPacket p, int flowSlot, TlsHello hello) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.TLS_HELLO, AppProtocol.TLS, p, flowSlot).named;
+            n.clear();
+            n.code = hello.handshakeType;
+            n.version = hello.version();
+            n.name(hello.data, hello.sniOffset, hello.sniLength);
+            n.detail(hello.data, hello.alpnOffset, hello.alpnLength);
+            if (hello.ja3Valid) {
+                System.arraycopy(hello.ja3, 0, n.fingerprint, 0, 16);
+                n.hasFingerprint = true;
+            }
+            n.malformed = hello.malformed;
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
+    public void onHttp(DecodedPacket p, int flowSlot, HttpMessage message) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.HTTP_MESSAGE, AppProtocol.HTTP, p, flowSlot).named;
+            n.clear();
+            n.code = message.isRequest ? 0 : message.statusCode;
+            n.flag = message.isRequest;
+            n.name(message.data, message.hostOffset, message.hostLength);
+            n.detail(message.data, message.userAgentOffset, message.userAgentLength);
+            n.malformed = message.malformed;
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
+    public void onSsh(DecodedPacket p, int flowSlot, SshBanner banner) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.SSH_BANNER, AppProtocol.SSH, p, flowSlot).named;
+            n.clear();
+            n.name(banner.data, banner.softwareVersionOffset, banner.softwareVersionLength);
+            n.detail(banner.data, banner.commentsOffset, banner.commentsLength);
+            n.malformed = banner.malformed;
         } finally {
             published(seq);
         }

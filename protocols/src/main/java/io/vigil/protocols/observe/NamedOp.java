@@ -1,0 +1,94 @@
+package io.vigil.protocols.observe;
+
+/**
+ * The payload of the IT-protocol observations (TLS hellos, HTTP messages, SSH banners, DHCP,
+ * NTP, SNMP): what each says about who a device is or whom it talks to fits in a code, a
+ * version, one or two short names and an optional fingerprint. Names are copied into fixed
+ * arrays (truncated at 255 bytes) so the observation can cross threads without allocating.
+ *
+ * <p>Meaning per observation type:
+ * <ul>
+ * <li>TLS_HELLO: code = handshake type (1 ClientHello, 2 ServerHello), version = negotiated or
+ *     highest offered, name = SNI, detail = first ALPN protocol, fingerprint = JA3 / JA3S;</li>
+ * <li>HTTP_MESSAGE: code = status (responses) or 0, name = Host, detail = User-Agent;</li>
+ * <li>SSH_BANNER: name = software version, detail = comments;</li>
+ * <li>DHCP_MESSAGE: code = DHCP message type, mac = client MAC, address = requested IPv4,
+ *     name = hostname, detail = vendor class;</li>
+ * <li>NTP_MESSAGE: code = mode, version = NTP version, number = stratum;</li>
+ * <li>SNMP_MESSAGE: code = PDU type, version = 0 v1 / 1 v2c / 3 v3, name = community (v1/v2c)
+ *     or user (v3), flag = default community ("public"/"private") or v3 privacy.</li>
+ * </ul>
+ */
+public final class NamedOp {
+    public static final int MAX_NAME = 255;
+
+    public int code;
+    public int version;
+    public long number;
+    public long mac;
+    public int address;
+    public boolean flag;
+    public final byte[] name = new byte[MAX_NAME];
+    public int nameLength;
+    public final byte[] detail = new byte[MAX_NAME];
+    public int detailLength;
+    public final byte[] fingerprint = new byte[16];
+    public boolean hasFingerprint;
+    public boolean malformed;
+
+    public void clear() {
+        code = 0;
+        version = 0;
+        number = 0;
+        mac = 0;
+        address = 0;
+        flag = false;
+        nameLength = 0;
+        detailLength = 0;
+        hasFingerprint = false;
+        malformed = false;
+    }
+
+    /** Copies buf[off, off+len) as the name; nothing when off is negative (absent). */
+    public void name(byte[] buf, int off, int len) {
+        nameLength = copy(buf, off, len, name);
+    }
+
+    public void detail(byte[] buf, int off, int len) {
+        detailLength = copy(buf, off, len, detail);
+    }
+
+    private static int copy(byte[] buf, int off, int len, byte[] to) {
+        if (buf == null || off < 0 || len <= 0 || off > buf.length - len) {
+            return 0;
+        }
+        int n = Math.min(len, MAX_NAME);
+        System.arraycopy(buf, off, to, 0, n);
+        return n;
+    }
+
+    public void copyFrom(NamedOp o) {
+        code = o.code;
+        version = o.version;
+        number = o.number;
+        mac = o.mac;
+        address = o.address;
+        flag = o.flag;
+        nameLength = o.nameLength;
+        System.arraycopy(o.name, 0, name, 0, nameLength);
+        detailLength = o.detailLength;
+        System.arraycopy(o.detail, 0, detail, 0, detailLength);
+        hasFingerprint = o.hasFingerprint;
+        System.arraycopy(o.fingerprint, 0, fingerprint, 0, 16);
+        malformed = o.malformed;
+    }
+
+    /** The name as text (allocates: output and tests only). */
+    public String nameString() {
+        return new String(name, 0, nameLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    public String detailString() {
+        return new String(detail, 0, detailLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}
