@@ -188,11 +188,12 @@ public final class SnmpParser {
         if (!integer(b, vOff + vLen, uEnd)) {
             return false;
         }
-        out.engineBoots = num;
+        // Both are INTEGER (0..2^31-1), yet agents send 02 01 dd for 221: read as unsigned, as Wireshark shows them.
+        out.engineBoots = num & mask(vLen);
         if (!integer(b, vOff + vLen, uEnd)) {
             return false;
         }
-        out.engineTime = num;
+        out.engineTime = num & mask(vLen);
         if (!expect(b, vOff + vLen, uEnd, OCTET_STRING)) {
             return false;
         }
@@ -366,6 +367,10 @@ public final class SnmpParser {
         }
         num = v;
         return true;
+    }
+
+    private static long mask(int octets) {
+        return octets >= 8 ? -1L : (1L << (8 * octets)) - 1;
     }
 
     private boolean bad() {
