@@ -11,6 +11,9 @@ import io.vigil.protocols.opcua.OpcUaNames;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
+import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.snmp.SnmpMessage;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -217,6 +220,50 @@ public final class PduJson {
             .field("comments", text(b.data, b.commentsOffset, b.commentsLength));
         if (b.malformed) {
             j.field("malformed", true);
+        }
+    }
+
+    public static void dhcp(JsonWriter j, DhcpMessage m) {
+        j.field("message_type", m.messageType >= 0 ? DhcpMessage.typeName(m.messageType) : null)
+            .field("client_mac", m.chaddr >= 0 ? m.macString() : null)
+            .field("requested_ip", m.hasRequestedIp ? IpAddresses.ipv4ToString(m.requestedIp) : null)
+            .field("hostname", text(m.buffer, m.hostnameOffset, m.hostnameLength))
+            .field("vendor_class", text(m.buffer, m.vendorClassOffset, m.vendorClassLength));
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    public static void ntp(JsonWriter j, NtpMessage m) {
+        j.field("version", m.version).field("mode", NtpMessage.modeName(m.mode));
+        optional(j, "stratum", m.stratum);
+        if (m.controlOrPrivate) {
+            j.field("control_or_private", true);
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    public static void snmp(JsonWriter j, SnmpMessage m) {
+        j.field("version", m.version == SnmpMessage.V3 ? "3" : m.version == SnmpMessage.V2C ? "2c" : "1")
+            .field("pdu_type", m.pduType >= 0 ? SnmpMessage.pduName(m.pduType) : null);
+        if (m.version == SnmpMessage.V3) {
+            j.field("user", text(m.buffer, m.userNameOffset, m.userNameLength)).field("encrypted", m.encrypted);
+        } else {
+            // The community is a password: say whether one is present and default, never print it.
+            j.field("community_present", m.communityLength > 0).field("community_default", m.communityIsDefault);
+        }
+        j.field("varbinds", m.varbindCount);
+        if (m.varbindCount > 0 && !m.encrypted) {
+            j.beginArray("oids");
+            for (int i = 0; i < Math.min(m.varbindCount, SnmpMessage.MAX_OIDS); i++) {
+                j.value(m.oid(i));
+            }
+            j.endArray();
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
         }
     }
 

@@ -25,6 +25,12 @@ import io.vigil.protocols.tcp.StreamConsumer;
 import io.vigil.protocols.tls.TlsHello;
 import io.vigil.protocols.tls.TlsHelloSink;
 import io.vigil.protocols.tls.TlsParser;
+import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.dhcp.DhcpParser;
+import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.ntp.NtpParser;
+import io.vigil.protocols.snmp.SnmpMessage;
+import io.vigil.protocols.snmp.SnmpParser;
 import io.vigil.protocols.tcp.TcpReassembler;
 
 /**
@@ -72,6 +78,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final TlsHello tlsHello = new TlsHello();
     private final HttpMessage httpMessage = new HttpMessage();
     private final SshBanner sshBanner = new SshBanner();
+    private final DhcpParser dhcp = new DhcpParser();
+    private final DhcpMessage dhcpMessage = new DhcpMessage();
+    private final NtpParser ntp = new NtpParser();
+    private final NtpMessage ntpMessage = new NtpMessage();
+    private final SnmpParser snmp = new SnmpParser();
+    private final SnmpMessage snmpMessage = new SnmpMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -183,6 +195,30 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot) {
+        int off = p.payloadOffset;
+        int len = p.payloadLength;
+        // UDP IT protocols by their registered ports: their headers are too weak to detect by content.
+        if (DhcpParser.isDhcpPort(p.srcPort, p.dstPort)) {
+            if (dhcp.parse(frame, off, len, dhcpMessage)) {
+                counters.pdu(AppProtocol.DHCP, dhcpMessage.malformed);
+                listener.onDhcp(p, slot, dhcpMessage);
+            }
+            return;
+        }
+        if (NtpParser.isNtpPort(p.srcPort, p.dstPort)) {
+            if (ntp.parse(frame, off, len, ntpMessage)) {
+                counters.pdu(AppProtocol.NTP, ntpMessage.malformed);
+                listener.onNtp(p, slot, ntpMessage);
+            }
+            return;
+        }
+        if (SnmpParser.isSnmpPort(p.srcPort, p.dstPort)) {
+            if (snmp.parse(frame, off, len, snmpMessage)) {
+                counters.pdu(AppProtocol.SNMP, snmpMessage.malformed);
+                listener.onSnmp(p, slot, snmpMessage);
+            }
+            return;
+        }
         if (isDnsPort(p.dstPort) || isDnsPort(p.srcPort)) {
             if (dns.parse(frame, p.payloadOffset, p.payloadLength, dnsMessage)) {
                 counters.pdu(AppProtocol.DNS, dnsMessage.malformed);

@@ -8,6 +8,9 @@ import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
+import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.snmp.SnmpMessage;
 
 /**
  * Receives every application PDU the app layer decodes. {@code packet} is the packet that
@@ -28,6 +31,12 @@ public interface AppListener {
     void onHttp(DecodedPacket packet, int flowSlot, HttpMessage message);
 
     void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner);
+
+    void onDhcp(DecodedPacket packet, int flowSlot, DhcpMessage message);
+
+    void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message);
+
+    void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -9,7 +9,10 @@ public enum AppProtocol {
     DNS("dns", 53),
     TLS("tls", 443),
     HTTP("http", 80),
-    SSH("ssh", 22);
+    SSH("ssh", 22),
+    DHCP("dhcp", 67),
+    NTP("ntp", 123),
+    SNMP("snmp", 161);
 
     private final String label;
     private final int port;

@@ -23,6 +23,9 @@ import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
+import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.sensor.capture.file.CaptureFileException;
 import io.vigil.sensor.capture.file.CaptureFileReader;
 import io.vigil.sensor.capture.file.CaptureProblem;
@@ -48,7 +51,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -66,7 +69,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp (default: all).")
     List<String> protocols;
 
     @Override
@@ -106,10 +109,10 @@ final class DecodeCommand implements Callable<Integer> {
 
     /** Which lines to print. */
     private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean opcua, boolean dns,
-                             boolean tls, boolean http, boolean ssh) {
+                             boolean tls, boolean http, boolean ssh, boolean dhcp, boolean ntp, boolean snmp) {
         static Selection parse(List<String> names) {
             if (names == null || names.isEmpty()) {
-                return new Selection(true, true, true, true, true, true, true, true);
+                return new Selection(true, true, true, true, true, true, true, true, true, true, true);
             }
             boolean packets = false;
             boolean modbus = false;
@@ -119,6 +122,9 @@ final class DecodeCommand implements Callable<Integer> {
             boolean tls = false;
             boolean http = false;
             boolean ssh = false;
+            boolean dhcp = false;
+            boolean ntp = false;
+            boolean snmp = false;
             for (String n : names) {
                 switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
                     case "packet": packets = true; break;
@@ -129,15 +135,19 @@ final class DecodeCommand implements Callable<Integer> {
                     case AppProtocolNames.TLS: tls = true; break;
                     case AppProtocolNames.HTTP: http = true; break;
                     case AppProtocolNames.SSH: ssh = true; break;
+                    case AppProtocolNames.DHCP: dhcp = true; break;
+                    case AppProtocolNames.NTP: ntp = true; break;
+                    case AppProtocolNames.SNMP: snmp = true; break;
                     default:
-                        throw new UserError("unknown --proto '" + n + "': use packet, modbus, bacnet, opcua, dns, tls, http, ssh");
+                        throw new UserError("unknown --proto '" + n
+                            + "': use packet, modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp");
                 }
             }
-            return new Selection(packets, modbus, bacnet, opcua, dns, tls, http, ssh);
+            return new Selection(packets, modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp);
         }
 
         boolean anyApplication() {
-            return modbus || bacnet || opcua || dns || tls || http || ssh;
+            return modbus || bacnet || opcua || dns || tls || http || ssh || dhcp || ntp || snmp;
         }
     }
 
@@ -150,6 +160,9 @@ final class DecodeCommand implements Callable<Integer> {
         static final String TLS = "tls";
         static final String HTTP = "http";
         static final String SSH = "ssh";
+        static final String DHCP = "dhcp";
+        static final String NTP = "ntp";
+        static final String SNMP = "snmp";
     }
 
     /**
@@ -267,6 +280,30 @@ final class DecodeCommand implements Callable<Integer> {
         public void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner) {
             if (selection.ssh()) {
                 PduJson.ssh(pduLine(packet, AppProtocol.SSH), banner);
+                emit();
+            }
+        }
+
+        @Override
+        public void onDhcp(DecodedPacket packet, int flowSlot, DhcpMessage message) {
+            if (selection.dhcp()) {
+                PduJson.dhcp(pduLine(packet, AppProtocol.DHCP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message) {
+            if (selection.ntp()) {
+                PduJson.ntp(pduLine(packet, AppProtocol.NTP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message) {
+            if (selection.snmp()) {
+                PduJson.snmp(pduLine(packet, AppProtocol.SNMP), message);
                 emit();
             }
         }

@@ -23,6 +23,9 @@ import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.observe.NamedOp;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
+import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.ring.PacketSlot;
@@ -309,6 +312,61 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
             n.name(banner.data, banner.softwareVersionOffset, banner.softwareVersionLength);
             n.detail(banner.data, banner.commentsOffset, banner.commentsLength);
             n.malformed = banner.malformed;
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
+    public void onDhcp(DecodedPacket p, int flowSlot, DhcpMessage m) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.DHCP_MESSAGE, AppProtocol.DHCP, p, flowSlot).named;
+            n.clear();
+            n.code = m.messageType;
+            n.mac = m.chaddr < 0 ? 0 : m.chaddr;
+            n.address = m.hasRequestedIp ? m.requestedIp : 0;
+            n.name(m.buffer, m.hostnameOffset, m.hostnameLength);
+            n.detail(m.buffer, m.vendorClassOffset, m.vendorClassLength);
+            n.malformed = m.malformed;
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
+    public void onNtp(DecodedPacket p, int flowSlot, NtpMessage m) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.NTP_MESSAGE, AppProtocol.NTP, p, flowSlot).named;
+            n.clear();
+            n.code = m.mode;
+            n.version = m.version;
+            n.number = m.stratum;
+            n.flag = m.controlOrPrivate;
+            n.malformed = m.malformed;
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
+    public void onSnmp(DecodedPacket p, int flowSlot, SnmpMessage m) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.SNMP_MESSAGE, AppProtocol.SNMP, p, flowSlot).named;
+            n.clear();
+            n.code = m.pduType;
+            n.version = m.version;
+            if (m.version == SnmpMessage.V3) {
+                n.name(m.buffer, m.userNameOffset, m.userNameLength);
+                n.flag = m.priv;
+            } else {
+                n.name(m.buffer, m.communityOffset, m.communityLength);
+                n.flag = m.communityIsDefault;
+            }
+            n.number = m.varbindCount;
+            n.malformed = m.malformed;
         } finally {
             published(seq);
         }
