@@ -29,6 +29,7 @@ import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.ring.PacketSlot;
+import java.util.function.BiConsumer;
 
 /**
  * Decodes the packets of its shard, keeps their flows, and publishes what it observed (flow
@@ -225,161 +226,157 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
 
     @Override
     public void onModbus(DecodedPacket p, int flowSlot, ModbusPdu pdu) {
-        long seq = observations.next();
-        try {
-            Observation o = appObservation(seq, ObservationType.MODBUS_OP, AppProtocol.MODBUS, p, flowSlot);
-            o.modbus.copyFrom(pdu);
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.MODBUS_OP, AppProtocol.MODBUS, p, flowSlot, pdu, FlowWorker::fillModbus);
     }
 
     @Override
     public void onBacnet(DecodedPacket p, int flowSlot, BacnetPdu pdu) {
-        long seq = observations.next();
-        try {
-            Observation o = appObservation(seq, ObservationType.BACNET_OP, AppProtocol.BACNET, p, flowSlot);
-            o.bacnet.copyFrom(pdu);
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.BACNET_OP, AppProtocol.BACNET, p, flowSlot, pdu, FlowWorker::fillBacnet);
     }
 
     @Override
     public void onDns(DecodedPacket p, int flowSlot, DnsMessage message) {
-        long seq = observations.next();
-        try {
-            Observation o = appObservation(seq, ObservationType.DNS_QUERY, AppProtocol.DNS, p, flowSlot);
-            o.dns.copyFrom(message);
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.DNS_QUERY, AppProtocol.DNS, p, flowSlot, message, FlowWorker::fillDns);
     }
 
     @Override
     public void onOpcUa(DecodedPacket p, int flowSlot, OpcUaMessage message) {
-        long seq = observations.next();
-        try {
-            Observation o = appObservation(seq, ObservationType.OPCUA_OP, AppProtocol.OPCUA, p, flowSlot);
-            o.opcua.copyFrom(message);
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.OPCUA_OP, AppProtocol.OPCUA, p, flowSlot, message, FlowWorker::fillOpcUa);
     }
 
     @Override
     public void onTls(DecodedPacket p, int flowSlot, TlsHello hello) {
-        long seq = observations.next();
-        try {
-            NamedOp n = appObservation(seq, ObservationType.TLS_HELLO, AppProtocol.TLS, p, flowSlot).named;
-            n.clear();
-            n.code = hello.handshakeType;
-            n.version = hello.version();
-            n.name(hello.data, hello.sniOffset, hello.sniLength);
-            n.detail(hello.data, hello.alpnOffset, hello.alpnLength);
-            if (hello.ja3Valid) {
-                System.arraycopy(hello.ja3, 0, n.fingerprint, 0, 16);
-                n.hasFingerprint = true;
-            }
-            n.malformed = hello.malformed;
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.TLS_HELLO, AppProtocol.TLS, p, flowSlot, hello, FlowWorker::fillTls);
     }
 
     @Override
     public void onHttp(DecodedPacket p, int flowSlot, HttpMessage message) {
-        long seq = observations.next();
-        try {
-            NamedOp n = appObservation(seq, ObservationType.HTTP_MESSAGE, AppProtocol.HTTP, p, flowSlot).named;
-            n.clear();
-            n.code = message.isRequest ? 0 : message.statusCode;
-            n.flag = message.isRequest;
-            n.name(message.data, message.hostOffset, message.hostLength);
-            n.detail(message.data, message.userAgentOffset, message.userAgentLength);
-            n.malformed = message.malformed;
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.HTTP_MESSAGE, AppProtocol.HTTP, p, flowSlot, message, FlowWorker::fillHttp);
     }
 
     @Override
     public void onSsh(DecodedPacket p, int flowSlot, SshBanner banner) {
-        long seq = observations.next();
-        try {
-            NamedOp n = appObservation(seq, ObservationType.SSH_BANNER, AppProtocol.SSH, p, flowSlot).named;
-            n.clear();
-            n.name(banner.data, banner.softwareVersionOffset, banner.softwareVersionLength);
-            n.detail(banner.data, banner.commentsOffset, banner.commentsLength);
-            n.malformed = banner.malformed;
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.SSH_BANNER, AppProtocol.SSH, p, flowSlot, banner, FlowWorker::fillSsh);
     }
 
     @Override
     public void onDhcp(DecodedPacket p, int flowSlot, DhcpMessage m) {
-        long seq = observations.next();
-        try {
-            NamedOp n = appObservation(seq, ObservationType.DHCP_MESSAGE, AppProtocol.DHCP, p, flowSlot).named;
-            n.clear();
-            n.code = m.messageType;
-            n.mac = m.chaddr < 0 ? 0 : m.chaddr;
-            n.address = m.hasRequestedIp ? m.requestedIp : 0;
-            n.name(m.buffer, m.hostnameOffset, m.hostnameLength);
-            n.detail(m.buffer, m.vendorClassOffset, m.vendorClassLength);
-            n.malformed = m.malformed;
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.DHCP_MESSAGE, AppProtocol.DHCP, p, flowSlot, m, FlowWorker::fillDhcp);
     }
 
     @Override
     public void onNtp(DecodedPacket p, int flowSlot, NtpMessage m) {
-        long seq = observations.next();
-        try {
-            NamedOp n = appObservation(seq, ObservationType.NTP_MESSAGE, AppProtocol.NTP, p, flowSlot).named;
-            n.clear();
-            n.code = m.mode;
-            n.version = m.version;
-            n.number = m.stratum;
-            n.flag = m.controlOrPrivate;
-            n.malformed = m.malformed;
-        } finally {
-            published(seq);
-        }
+        publishApp(ObservationType.NTP_MESSAGE, AppProtocol.NTP, p, flowSlot, m, FlowWorker::fillNtp);
     }
 
     @Override
     public void onSnmp(DecodedPacket p, int flowSlot, SnmpMessage m) {
+        publishApp(ObservationType.SNMP_MESSAGE, AppProtocol.SNMP, p, flowSlot, m, FlowWorker::fillSnmp);
+    }
+
+    @Override
+    public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
+        publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
+    }
+
+    /**
+     * Claims an observation slot, fills it and publishes it even if filling fails, so a bug in
+     * one copy method can never leave a claimed slot that stalls the device shards. The fill
+     * functions are static method references: no allocation per call.
+     */
+    private <T> void publishApp(ObservationType type, AppProtocol protocol, DecodedPacket p, int flowSlot, T message,
+                                BiConsumer<Observation, T> fill) {
         long seq = observations.next();
         try {
-            NamedOp n = appObservation(seq, ObservationType.SNMP_MESSAGE, AppProtocol.SNMP, p, flowSlot).named;
-            n.clear();
-            n.code = m.pduType;
-            n.version = m.version;
-            if (m.version == SnmpMessage.V3) {
-                n.name(m.buffer, m.userNameOffset, m.userNameLength);
-                n.flag = m.priv;
-            } else {
-                n.name(m.buffer, m.communityOffset, m.communityLength);
-                n.flag = m.communityIsDefault;
-            }
-            n.number = m.varbindCount;
-            n.malformed = m.malformed;
+            fill.accept(appObservation(seq, type, protocol, p, flowSlot), message);
         } finally {
             published(seq);
         }
     }
 
-    @Override
-    public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
-        long seq = observations.next();
-        try {
-            appObservation(seq, ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot);
-        } finally {
-            published(seq);
+    private static void fillModbus(Observation o, ModbusPdu pdu) {
+        o.modbus.copyFrom(pdu);
+    }
+
+    private static void fillBacnet(Observation o, BacnetPdu pdu) {
+        o.bacnet.copyFrom(pdu);
+    }
+
+    private static void fillDns(Observation o, DnsMessage m) {
+        o.dns.copyFrom(m);
+    }
+
+    private static void fillOpcUa(Observation o, OpcUaMessage m) {
+        o.opcua.copyFrom(m);
+    }
+
+    private static void fillTls(Observation o, TlsHello hello) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = hello.handshakeType;
+        n.version = hello.version();
+        n.name(hello.data, hello.sniOffset, hello.sniLength);
+        n.detail(hello.data, hello.alpnOffset, hello.alpnLength);
+        if (hello.ja3Valid) {
+            System.arraycopy(hello.ja3, 0, n.fingerprint, 0, 16);
+            n.hasFingerprint = true;
         }
+        n.malformed = hello.malformed;
+    }
+
+    private static void fillHttp(Observation o, HttpMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.isRequest ? 0 : m.statusCode;
+        n.flag = m.isRequest;
+        n.name(m.data, m.hostOffset, m.hostLength);
+        n.detail(m.data, m.userAgentOffset, m.userAgentLength);
+        n.malformed = m.malformed;
+    }
+
+    private static void fillSsh(Observation o, SshBanner b) {
+        NamedOp n = o.named;
+        n.clear();
+        n.name(b.data, b.softwareVersionOffset, b.softwareVersionLength);
+        n.detail(b.data, b.commentsOffset, b.commentsLength);
+        n.malformed = b.malformed;
+    }
+
+    private static void fillDhcp(Observation o, DhcpMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.messageType;
+        n.mac = m.chaddr < 0 ? 0 : m.chaddr;
+        n.address = m.hasRequestedIp ? m.requestedIp : 0;
+        n.name(m.buffer, m.hostnameOffset, m.hostnameLength);
+        n.detail(m.buffer, m.vendorClassOffset, m.vendorClassLength);
+        n.malformed = m.malformed;
+    }
+
+    private static void fillNtp(Observation o, NtpMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.mode;
+        n.version = m.version;
+        n.number = m.stratum;
+        n.flag = m.controlOrPrivate;
+        n.malformed = m.malformed;
+    }
+
+    private static void fillSnmp(Observation o, SnmpMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.pduType;
+        n.version = m.version;
+        if (m.version == SnmpMessage.V3) {
+            n.name(m.buffer, m.userNameOffset, m.userNameLength);
+            n.flag = m.priv;
+        } else {
+            n.name(m.buffer, m.communityOffset, m.communityLength);
+            n.flag = m.communityIsDefault;
+        }
+        n.number = m.varbindCount;
+        n.malformed = m.malformed;
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */
