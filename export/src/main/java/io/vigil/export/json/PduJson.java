@@ -1,19 +1,19 @@
 package io.vigil.export.json;
 
+import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.bacnet.BacnetNames;
 import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsNames;
-import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaNames;
-import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
-import io.vigil.protocols.dhcp.DhcpMessage;
-import io.vigil.protocols.ntp.NtpMessage;
-import io.vigil.protocols.snmp.SnmpMessage;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -2,15 +2,15 @@ package io.vigil.protocols.app;
 
 import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
+import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
-import io.vigil.protocols.modbus.ModbusPdu;
-import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
-import io.vigil.protocols.dhcp.DhcpMessage;
-import io.vigil.protocols.ntp.NtpMessage;
-import io.vigil.protocols.snmp.SnmpMessage;
 
 /**
  * Receives every application PDU the app layer decodes. {@code packet} is the packet that
