@@ -400,15 +400,25 @@ public final class ModbusParser {
         pdu.startAddress = u16(b, p);
         pdu.quantity = u16(b, p + 2);
         pdu.byteCount = b[p + 4] & 0xFF;
-        if (pdu.quantity < 1 || pdu.quantity > 123) {
+        writtenWords(b, p, n, 5, pdu.quantity < 1 || pdu.quantity > 123, pdu.quantity, pdu);
+    }
+
+    /**
+     * The register values of FC 16 and FC 23, after a header of {@code header} bytes ending in
+     * the byte count: checks quantity and byte count against each other and the PDU length, and
+     * keeps as many words as are really there.
+     */
+    private static void writtenWords(byte[] b, int p, int n, int header, boolean badQuantity, int words,
+                                     ModbusPdu pdu) {
+        if (badQuantity) {
             malformed(pdu, R_QUANTITY);
-        } else if (pdu.byteCount != 2 * pdu.quantity) {
+        } else if (pdu.byteCount != 2 * words) {
             malformed(pdu, R_BYTE_COUNT);
         }
-        if (pdu.byteCount != n - 5) {
+        if (pdu.byteCount != n - header) {
             malformed(pdu, R_BYTE_COUNT);
         }
-        copyWords(b, p + 5, Math.min(pdu.byteCount, n - 5) >>> 1, pdu);
+        copyWords(b, p + header, Math.min(pdu.byteCount, n - header) >>> 1, pdu);
     }
 
     private static void readFileRecordRequest(byte[] b, int p, int n, ModbusPdu pdu) {
@@ -501,15 +511,9 @@ public final class ModbusParser {
         pdu.writeStartAddress = u16(b, p + 4);
         pdu.writeQuantity = u16(b, p + 6);
         pdu.byteCount = b[p + 8] & 0xFF;
-        if (pdu.quantity < 1 || pdu.quantity > 125 || pdu.writeQuantity < 1 || pdu.writeQuantity > 121) {
-            malformed(pdu, R_QUANTITY);
-        } else if (pdu.byteCount != 2 * pdu.writeQuantity) {
-            malformed(pdu, R_BYTE_COUNT);
-        }
-        if (pdu.byteCount != n - 9) {
-            malformed(pdu, R_BYTE_COUNT);
-        }
-        copyWords(b, p + 9, Math.min(pdu.byteCount, n - 9) >>> 1, pdu);
+        writtenWords(b, p, n, 9,
+            pdu.quantity < 1 || pdu.quantity > 125 || pdu.writeQuantity < 1 || pdu.writeQuantity > 121,
+            pdu.writeQuantity, pdu);
     }
 
     private static void meiRequest(byte[] b, int p, int n, ModbusPdu pdu) {

@@ -45,7 +45,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 
 @Command(name = "decode", mixinStandardHelpOptions = true,
@@ -107,62 +111,33 @@ final class DecodeCommand implements Callable<Integer> {
         return total == 0 && anyProblem ? VigilMain.EXIT_FAILED : VigilMain.EXIT_OK;
     }
 
-    /** Which lines to print. */
-    private record Selection(boolean packets, boolean modbus, boolean bacnet, boolean opcua, boolean dns,
-                             boolean tls, boolean http, boolean ssh, boolean dhcp, boolean ntp, boolean snmp) {
+    /** Which lines to print: the packet lines, and the PDU lines of these protocols. */
+    private record Selection(boolean packets, Set<AppProtocol> protocols) {
         static Selection parse(List<String> names) {
             if (names == null || names.isEmpty()) {
-                return new Selection(true, true, true, true, true, true, true, true, true, true, true);
+                return new Selection(true, EnumSet.allOf(AppProtocol.class));
             }
             boolean packets = false;
-            boolean modbus = false;
-            boolean bacnet = false;
-            boolean dns = false;
-            boolean opcua = false;
-            boolean tls = false;
-            boolean http = false;
-            boolean ssh = false;
-            boolean dhcp = false;
-            boolean ntp = false;
-            boolean snmp = false;
+            Set<AppProtocol> protocols = EnumSet.noneOf(AppProtocol.class);
             for (String n : names) {
-                switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
-                    case "packet": packets = true; break;
-                    case AppProtocolNames.MODBUS: modbus = true; break;
-                    case AppProtocolNames.BACNET: bacnet = true; break;
-                    case AppProtocolNames.DNS: dns = true; break;
-                    case AppProtocolNames.OPCUA: opcua = true; break;
-                    case AppProtocolNames.TLS: tls = true; break;
-                    case AppProtocolNames.HTTP: http = true; break;
-                    case AppProtocolNames.SSH: ssh = true; break;
-                    case AppProtocolNames.DHCP: dhcp = true; break;
-                    case AppProtocolNames.NTP: ntp = true; break;
-                    case AppProtocolNames.SNMP: snmp = true; break;
-                    default:
-                        throw new UserError("unknown --proto '" + n
-                            + "': use packet, modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp");
+                String name = n.trim().toLowerCase(java.util.Locale.ROOT);
+                if (name.equals("packet")) {
+                    packets = true;
+                    continue;
                 }
+                AppProtocol protocol = Arrays.stream(AppProtocol.values())
+                    .filter(a -> a.label().equals(name)).findFirst()
+                    .orElseThrow(() -> new UserError("unknown --proto '" + n + "': use packet, "
+                        + Arrays.stream(AppProtocol.values()).map(AppProtocol::label)
+                            .collect(Collectors.joining(", "))));
+                protocols.add(protocol);
             }
-            return new Selection(packets, modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp);
+            return new Selection(packets, protocols);
         }
 
-        boolean anyApplication() {
-            return modbus || bacnet || opcua || dns || tls || http || ssh || dhcp || ntp || snmp;
+        boolean has(AppProtocol protocol) {
+            return protocols.contains(protocol);
         }
-    }
-
-    /** Constant labels for the switch above (AppProtocol labels are not compile-time constants). */
-    private static final class AppProtocolNames {
-        static final String MODBUS = "modbus";
-        static final String BACNET = "bacnet";
-        static final String DNS = "dns";
-        static final String OPCUA = "opcua";
-        static final String TLS = "tls";
-        static final String HTTP = "http";
-        static final String SSH = "ssh";
-        static final String DHCP = "dhcp";
-        static final String NTP = "ntp";
-        static final String SNMP = "snmp";
     }
 
     /**
@@ -209,7 +184,7 @@ final class DecodeCommand implements Callable<Integer> {
             }
             if (p.isIp()) {
                 int flowSlot = flows.update(p);
-                if (flowSlot >= 0 && p.hasPorts && selection.anyApplication()) {
+                if (flowSlot >= 0 && p.hasPorts && !selection.protocols().isEmpty()) {
                     FlowView flow = flows.view(flowSlot);
                     boolean fromClient = flow.clientPort() == p.srcPort && flow.clientIpLo() == p.srcIpLo
                         && flow.clientIpHi() == p.srcIpHi;
@@ -230,7 +205,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onModbus(DecodedPacket packet, int flowSlot, ModbusPdu pdu) {
-            if (selection.modbus()) {
+            if (selection.has(AppProtocol.MODBUS)) {
                 PduJson.modbus(pduLine(packet, AppProtocol.MODBUS), pdu);
                 emit();
             }
@@ -238,7 +213,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onBacnet(DecodedPacket packet, int flowSlot, BacnetPdu pdu) {
-            if (selection.bacnet()) {
+            if (selection.has(AppProtocol.BACNET)) {
                 PduJson.bacnet(pduLine(packet, AppProtocol.BACNET), pdu);
                 emit();
             }
@@ -246,7 +221,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onDns(DecodedPacket packet, int flowSlot, DnsMessage message) {
-            if (selection.dns()) {
+            if (selection.has(AppProtocol.DNS)) {
                 PduJson.dns(pduLine(packet, AppProtocol.DNS), message);
                 emit();
             }
@@ -254,7 +229,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onOpcUa(DecodedPacket packet, int flowSlot, OpcUaMessage message) {
-            if (selection.opcua()) {
+            if (selection.has(AppProtocol.OPCUA)) {
                 PduJson.opcua(pduLine(packet, AppProtocol.OPCUA), message);
                 emit();
             }
@@ -262,7 +237,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onTls(DecodedPacket packet, int flowSlot, TlsHello hello) {
-            if (selection.tls()) {
+            if (selection.has(AppProtocol.TLS)) {
                 PduJson.tls(pduLine(packet, AppProtocol.TLS), hello);
                 emit();
             }
@@ -270,7 +245,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onHttp(DecodedPacket packet, int flowSlot, HttpMessage message) {
-            if (selection.http()) {
+            if (selection.has(AppProtocol.HTTP)) {
                 PduJson.http(pduLine(packet, AppProtocol.HTTP), message);
                 emit();
             }
@@ -278,7 +253,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner) {
-            if (selection.ssh()) {
+            if (selection.has(AppProtocol.SSH)) {
                 PduJson.ssh(pduLine(packet, AppProtocol.SSH), banner);
                 emit();
             }
@@ -286,7 +261,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onDhcp(DecodedPacket packet, int flowSlot, DhcpMessage message) {
-            if (selection.dhcp()) {
+            if (selection.has(AppProtocol.DHCP)) {
                 PduJson.dhcp(pduLine(packet, AppProtocol.DHCP), message);
                 emit();
             }
@@ -294,7 +269,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message) {
-            if (selection.ntp()) {
+            if (selection.has(AppProtocol.NTP)) {
                 PduJson.ntp(pduLine(packet, AppProtocol.NTP), message);
                 emit();
             }
@@ -302,7 +277,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message) {
-            if (selection.snmp()) {
+            if (selection.has(AppProtocol.SNMP)) {
                 PduJson.snmp(pduLine(packet, AppProtocol.SNMP), message);
                 emit();
             }
@@ -310,9 +285,7 @@ final class DecodeCommand implements Callable<Integer> {
 
         @Override
         public void onProtocolMismatch(DecodedPacket packet, int flowSlot, AppProtocol expected) {
-            boolean selected = expected == AppProtocol.MODBUS ? selection.modbus()
-                : expected == AppProtocol.OPCUA ? selection.opcua() : selection.bacnet();
-            if (selected) {
+            if (selection.has(expected)) {
                 pduLine(packet, expected).field("protocol_mismatch", true);
                 emit();
             }
