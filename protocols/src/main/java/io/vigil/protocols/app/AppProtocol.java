@@ -12,7 +12,19 @@ public enum AppProtocol {
     SSH("ssh", 22),
     DHCP("dhcp", 67),
     NTP("ntp", 123),
-    SNMP("snmp", 161);
+    SNMP("snmp", 161),
+    /** SMB2/3 over TCP 445 (direct hosting) or 139 (NetBIOS session service). */
+    SMB("smb", 445),
+    /** DNP3 over TCP or UDP 20000. */
+    DNP3("dnp3", 20000),
+    /** S7comm and S7comm-plus over ISO-on-TCP (TPKT + COTP, RFC 1006) on TCP 102. */
+    S7COMM("s7comm", 102),
+    /** EtherNet/IP encapsulation (TCP/UDP 44818) carrying CIP. */
+    ENIP("enip", 44818),
+    /** IEC 60870-5-104 on TCP 2404. */
+    IEC104("iec104", 2404),
+    /** MQTT 3.1, 3.1.1 and 5 on TCP 1883. */
+    MQTT("mqtt", 1883);
 
     private final String label;
     private final int port;

@@ -53,6 +53,7 @@ public final class Observation {
     public final DnsOp dns = new DnsOp();
     public final OpcUaOp opcua = new OpcUaOp();
     public final NamedOp named = new NamedOp();
+    public final IcsOp ics = new IcsOp();
 
     /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
     public int producer;
@@ -110,8 +111,11 @@ public final class Observation {
         } else if (o.type == ObservationType.OPCUA_OP) {
             opcua.copyFrom(o.opcua);
         } else if (o.type != null && o.type.ordinal() >= ObservationType.TLS_HELLO.ordinal()
-            && o.type.ordinal() <= ObservationType.SNMP_MESSAGE.ordinal()) {
+            && o.type.ordinal() <= ObservationType.MQTT_MESSAGE.ordinal()) {
             named.copyFrom(o.named);
+        } else if (o.type != null && o.type.ordinal() >= ObservationType.DNP3_OP.ordinal()
+            && o.type.ordinal() <= ObservationType.IEC104_OP.ordinal()) {
+            ics.copyFrom(o.ics);
         }
         producer = o.producer;
     }

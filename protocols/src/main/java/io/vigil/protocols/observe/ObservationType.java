@@ -28,6 +28,18 @@ public enum ObservationType {
     NTP_MESSAGE,
     /** An SNMP message; details in {@link Observation#named}. */
     SNMP_MESSAGE,
+    /** An SMB2/3 message; details in {@link Observation#named}. */
+    SMB_MESSAGE,
+    /** An MQTT control packet; details in {@link Observation#named}. */
+    MQTT_MESSAGE,
+    /** A DNP3 application fragment; details in {@link Observation#ics}. */
+    DNP3_OP,
+    /** An S7comm or S7comm-plus PDU; details in {@link Observation#ics}. */
+    S7COMM_OP,
+    /** An EtherNet/IP encapsulation message and its CIP service; details in {@link Observation#ics}. */
+    ENIP_OP,
+    /** An IEC 60870-5-104 APDU; details in {@link Observation#ics}. */
+    IEC104_OP,
     /**
      * A flow on a protocol's registered port that does not speak it (e.g. not Modbus on TCP 502);
      * {@link Observation#appProtocol} names the expected protocol.

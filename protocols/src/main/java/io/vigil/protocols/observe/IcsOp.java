@@ -1,0 +1,178 @@
+package io.vigil.protocols.observe;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The payload of the industrial observations that are not Modbus, BACnet or OPC UA (DNP3, S7comm,
+ * EtherNet/IP + CIP, IEC 60870-5-104): one operation of a master on an outstation, PLC or RTU,
+ * reduced to what a pattern-of-life model compares across peers: which function, in which
+ * {@link #kind} (read, write, control, program, ...), on which object and address range, with
+ * which values. Each protocol fills the fields below as its decoder documents; the common
+ * {@link #kind} lets a detector say "first write by a master that only read" in the same words for
+ * every protocol.
+ *
+ * <p>Meaning per observation type:
+ * <ul>
+ * <li>DNP3_OP: function = application function code, unit = destination link address
+ *     (the outstation for requests), peerUnit = source link address, status = IIN (responses),
+ *     objects = group &lt;&lt; 8 | variation of each object header, address/count = the first
+ *     header's start index and point count, sequence = application sequence number;</li>
+ * <li>S7COMM_OP: function = parameter function code (job/ack data) or 0x100 | userdata group
+ *     &lt;&lt; 8 ... as documented by the S7 decoder, subFunction = ROSCTR, objects = area of
+ *     each item, instance = DB number of the first item, address/count = its byte address and
+ *     length, status = error class &lt;&lt; 8 | code, name = block name for block functions;</li>
+ * <li>ENIP_OP: function = CIP service (0x80 set on responses, as on the wire) or, without CIP,
+ *     0x10000 | encapsulation command, unit = session handle, objectClass/instance/attribute = the
+ *     request path, status = CIP general status or encapsulation status, name = a symbolic
+ *     (ANSI extended) tag;</li>
+ * <li>IEC104_OP: function = ASDU type id (0 for S/U frames, then subFunction = U function bits
+ *     or 1 for S), unit = common address of ASDU, status = cause of transmission (bit 6 = negative
+ *     confirm), address = first IOA, count = number of information objects, sequence = send
+ *     sequence number.</li>
+ * </ul>
+ *
+ * <p>Values are copied into fixed arrays so the observation crosses threads without allocating.
+ */
+public final class IcsOp {
+    /** Nothing this layer classifies (or an acknowledgement). */
+    public static final int KIND_OTHER = 0;
+    /** Reads data (polls, read requests, interrogations). */
+    public static final int KIND_READ = 1;
+    /** Writes data (register/attribute/variable writes, set-points without a command). */
+    public static final int KIND_WRITE = 2;
+    /** Operates the process: select/operate, commands, start/stop, restarts, mode changes. */
+    public static final int KIND_CONTROL = 3;
+    /** Changes the program or files: download/upload, block or file transfer, delete. */
+    public static final int KIND_PROGRAM = 4;
+    /** Identifies or diagnoses: identity, status, lists, diagnostics. */
+    public static final int KIND_DIAGNOSTIC = 5;
+    /** Opens, keeps or closes a session or association. */
+    public static final int KIND_SESSION = 6;
+    /** Sets or synchronises the device clock. */
+    public static final int KIND_TIME = 7;
+    /** Unsolicited data or spontaneous reports from the field device. */
+    public static final int KIND_REPORT = 8;
+
+    public static final int MAX_OBJECTS = 16;
+    public static final int MAX_VALUES = 16;
+    public static final int MAX_NAME = 64;
+
+    public int function;
+    public int subFunction;
+    public int kind;
+    public boolean isResponse;
+    /** Error, exception or indication bits (see per-protocol meaning); 0 when none. */
+    public int status;
+    public boolean isError;
+    public long unit;
+    public long peerUnit;
+    public int objectClass;
+    public long instance;
+    public int attribute;
+    public long address;
+    public int count;
+    public long sequence;
+    public final int[] objects = new int[MAX_OBJECTS];
+    /** Object headers or items in the PDU, which may exceed what {@link #objects} keeps. */
+    public int objectCount;
+    public final double[] values = new double[MAX_VALUES];
+    public int valueCount;
+    public final byte[] name = new byte[MAX_NAME];
+    public int nameLength;
+    /** The PDU broke its protocol's rules somewhere (fields up to that point are still filled). */
+    public boolean malformed;
+    /** The body is encrypted or integrity-protected beyond decoding (e.g. S7comm-plus with integrity). */
+    public boolean opaque;
+
+    public void clear() {
+        function = 0;
+        subFunction = 0;
+        kind = KIND_OTHER;
+        isResponse = false;
+        status = 0;
+        isError = false;
+        unit = 0;
+        peerUnit = 0;
+        objectClass = 0;
+        instance = 0;
+        attribute = 0;
+        address = 0;
+        count = 0;
+        sequence = 0;
+        objectCount = 0;
+        valueCount = 0;
+        nameLength = 0;
+        malformed = false;
+        opaque = false;
+    }
+
+    /** Appends an object code; counts it even when the array is full. */
+    public void addObject(int object) {
+        if (objectCount < MAX_OBJECTS) {
+            objects[objectCount] = object;
+        }
+        objectCount++;
+    }
+
+    /** Appends a value; values beyond {@link #MAX_VALUES} are dropped. */
+    public void addValue(double value) {
+        if (valueCount < MAX_VALUES) {
+            values[valueCount++] = value;
+        }
+    }
+
+    /** Copies buf[off, off+len) as the name, truncated at {@link #MAX_NAME}; nothing if out of bounds. */
+    public void name(byte[] buf, int off, int len) {
+        if (buf == null || off < 0 || len <= 0 || off > buf.length - len) {
+            nameLength = 0;
+            return;
+        }
+        nameLength = Math.min(len, MAX_NAME);
+        System.arraycopy(buf, off, name, 0, nameLength);
+    }
+
+    public void copyFrom(IcsOp o) {
+        function = o.function;
+        subFunction = o.subFunction;
+        kind = o.kind;
+        isResponse = o.isResponse;
+        status = o.status;
+        isError = o.isError;
+        unit = o.unit;
+        peerUnit = o.peerUnit;
+        objectClass = o.objectClass;
+        instance = o.instance;
+        attribute = o.attribute;
+        address = o.address;
+        count = o.count;
+        sequence = o.sequence;
+        objectCount = o.objectCount;
+        System.arraycopy(o.objects, 0, objects, 0, Math.min(objectCount, MAX_OBJECTS));
+        valueCount = o.valueCount;
+        System.arraycopy(o.values, 0, values, 0, valueCount);
+        nameLength = o.nameLength;
+        System.arraycopy(o.name, 0, name, 0, nameLength);
+        malformed = o.malformed;
+        opaque = o.opaque;
+    }
+
+    /** Name of a {@link #kind} as used in JSON and alert text. */
+    public static String kindName(int kind) {
+        switch (kind) {
+            case KIND_READ: return "read";
+            case KIND_WRITE: return "write";
+            case KIND_CONTROL: return "control";
+            case KIND_PROGRAM: return "program";
+            case KIND_DIAGNOSTIC: return "diagnostic";
+            case KIND_SESSION: return "session";
+            case KIND_TIME: return "time";
+            case KIND_REPORT: return "report";
+            default: return "other";
+        }
+    }
+
+    /** The name as text (allocates: output and tests only). */
+    public String nameString() {
+        return new String(name, 0, nameLength, StandardCharsets.ISO_8859_1);
+    }
+}
