@@ -118,6 +118,9 @@ public final class PduJson {
         if (b.segmented) {
             j.field("segmented", true).field("sequence_number", b.sequenceNumber);
         }
+        if (b.reassembled) {
+            j.field("reassembled_segments", b.segmentCount);
+        }
         if (b.malformed) {
             j.field("malformed", b.malformedReason);
         }

@@ -9,6 +9,10 @@ public final class AppCounters {
     private final long[] malformed = new long[AppProtocol.values().length];
     private final long[] mismatches = new long[AppProtocol.values().length];
     private final long[] flows = new long[AppProtocol.values().length];
+    /** Messages the protocol's own segmentation split (BACnet segments, DNP3 transport, COTP) and that were rejoined. */
+    private final long[] reassembled = new long[AppProtocol.values().length];
+    /** Such messages given up: a missed segment, or past the reassembly bound. */
+    private final long[] reassemblyLost = new long[AppProtocol.values().length];
     private long gaps;
 
     void pdu(AppProtocol p, boolean isMalformed) {
@@ -24,6 +28,22 @@ public final class AppCounters {
 
     void flowsClassified(AppProtocol p) {
         flows[p.ordinal()]++;
+    }
+
+    void messageReassembled(AppProtocol p) {
+        reassembled[p.ordinal()]++;
+    }
+
+    void messageLost(AppProtocol p) {
+        reassemblyLost[p.ordinal()]++;
+    }
+
+    public long reassembled(AppProtocol p) {
+        return reassembled[p.ordinal()];
+    }
+
+    public long reassemblyLost(AppProtocol p) {
+        return reassemblyLost[p.ordinal()];
     }
 
     void gap() {
@@ -53,16 +73,19 @@ public final class AppCounters {
             total.malformed[i] += malformed[i];
             total.mismatches[i] += mismatches[i];
             total.flows[i] += flows[i];
+            total.reassembled[i] += reassembled[i];
+            total.reassemblyLost[i] += reassemblyLost[i];
         }
         total.gaps += gaps;
     }
 
-    /** "modbus" → {pdus, malformed, mismatches, flows}, for the statistics JSON. */
+    /** "modbus" → {pdus, malformed, mismatches, flows, reassembled, reassembly lost}, for the statistics JSON. */
     public Map<String, long[]> byProtocol() {
         Map<String, long[]> m = new LinkedHashMap<>();
         for (AppProtocol p : AppProtocol.values()) {
             int i = p.ordinal();
-            m.put(p.label(), new long[] {pdus[i], malformed[i], mismatches[i], flows[i]});
+            m.put(p.label(), new long[] {pdus[i], malformed[i], mismatches[i], flows[i], reassembled[i],
+                reassemblyLost[i]});
         }
         return m;
     }

@@ -2,6 +2,7 @@ package io.vigil.protocols.app;
 
 import io.vigil.protocols.bacnet.BacnetParser;
 import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.bacnet.BacnetSegments;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dhcp.DhcpParser;
@@ -66,6 +67,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
     private final HttpParser[] httpOfSlot;
     private final SshParser[] sshOfSlot;
+    /** Segmented BACnet messages in progress, two per slot (client, server side); created for flows that segment. */
+    private final BacnetSegments[] bacnetSegmentsOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -103,6 +106,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
         this.httpOfSlot = new HttpParser[maxFlows];
         this.sshOfSlot = new SshParser[maxFlows];
+        this.bacnetSegmentsOfSlot = new BacnetSegments[maxFlows * 2];
     }
 
     /**
@@ -117,7 +121,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (p.ipProto == DecodedPacket.PROTO_TCP) {
             onTcp(p, frame, flowSlot, fromClient, midstream);
         } else if (p.ipProto == DecodedPacket.PROTO_UDP) {
-            onUdp(p, frame, flowSlot);
+            onUdp(p, frame, flowSlot, fromClient);
         }
     }
 
@@ -194,7 +198,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         return OTHER;
     }
 
-    private void onUdp(DecodedPacket p, byte[] frame, int slot) {
+    private void onUdp(DecodedPacket p, byte[] frame, int slot, boolean fromClient) {
         int off = p.payloadOffset;
         int len = p.payloadLength;
         // UDP IT protocols by their registered ports: their headers are too weak to detect by content.
@@ -231,12 +235,39 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             return;
         }
         if (bacnet.parse(frame, p.payloadOffset, p.payloadLength, bacnetPdu)) {
+            if (bacnetPdu.segmented) {
+                reassembleBacnet(slot * 2 + (fromClient ? 0 : 1));
+            }
             counters.pdu(AppProtocol.BACNET, bacnetPdu.malformed);
             listener.onBacnet(p, slot, bacnetPdu);
         } else if (bacnetPort && p.payloadLength > 0 && protocolOfSlot[slot] != OTHER) {
             protocolOfSlot[slot] = OTHER;
             counters.mismatch(AppProtocol.BACNET);
             listener.onProtocolMismatch(p, slot, AppProtocol.BACNET);
+        }
+    }
+
+    /**
+     * Joins a segment to its message; on the last one, the segment is replaced by the whole message decoded at once
+     * (reported in the last segment's frame, as Wireshark does). Earlier segments are reported as they are.
+     */
+    private void reassembleBacnet(int index) {
+        BacnetSegments segments = bacnetSegmentsOfSlot[index];
+        if (segments == null) {
+            if (bacnetPdu.sequenceNumber != 0 || !bacnetPdu.moreFollows) {
+                return;
+            }
+            segments = new BacnetSegments();
+            bacnetSegmentsOfSlot[index] = segments;
+        }
+        int result = segments.accept(bacnetPdu);
+        if (result == BacnetSegments.LOST) {
+            counters.messageLost(AppProtocol.BACNET);
+        } else if (result == BacnetSegments.COMPLETE) {
+            bacnet.parse(segments.data(), 0, segments.length(), bacnetPdu);
+            bacnetPdu.reassembled = true;
+            bacnetPdu.segmentCount = segments.segments();
+            counters.messageReassembled(AppProtocol.BACNET);
         }
     }
 
@@ -379,6 +410,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         opcuaOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
+        bacnetSegmentsOfSlot[flowSlot * 2] = null;
+        bacnetSegmentsOfSlot[flowSlot * 2 + 1] = null;
     }
 
     public AppCounters counters() {

@@ -103,6 +103,12 @@ public final class BacnetPdu {
     public int serviceLength;
     /** A later segment of a segmented message: the service data continues an earlier one, so is not decoded. */
     public boolean segmentContinuation;
+    /**
+     * Rebuilt from {@link #segmentCount} segments by {@link BacnetSegments} and decoded as one message, reported in
+     * the frame of its last segment; {@link #buffer} is then the reassembly buffer, not the frame.
+     */
+    public boolean reassembled;
+    public int segmentCount;
     /** The service was one this decoder knows and its parameters were read (completely, or up to a segment end). */
     public boolean serviceDecoded;
     public int errorClass;
@@ -190,7 +196,8 @@ public final class BacnetPdu {
         sequenceNumber = windowSize = maxSegmentsCode = maxApduCode = maxSegments = maxApdu = -1;
         invokeId = serviceChoice = -1;
         serviceOffset = serviceLength = -1;
-        segmentContinuation = serviceDecoded = false;
+        segmentContinuation = serviceDecoded = reassembled = false;
+        segmentCount = 0;
         errorClass = errorCode = rejectReason = abortReason = -1;
         objectType = instance = propertyId = priority = -1;
         arrayIndex = -1;

@@ -73,6 +73,8 @@ public final class RunSummary {
                 .field("malformed", v[1])
                 .field("protocol_mismatches", v[2])
                 .field("flows", v[3])
+                .field("reassembled", v[4])
+                .field("reassembly_lost", v[5])
                 .endObject();
         }
         j.endObject();
