@@ -32,6 +32,7 @@ public final class OpcUaNames {
     public static final int WRITE_RESPONSE = 676;
     public static final int CALL_REQUEST = 712;
     public static final int CALL_RESPONSE = 715;
+    public static final int CREATE_MONITORED_ITEMS_REQUEST = 751;
     public static final int PUBLISH_REQUEST = 826;
     public static final int PUBLISH_RESPONSE = 829;
 

@@ -611,6 +611,30 @@ public final class OpcUaParser {
                 }
                 break;
             }
+            case OpcUaNames.CREATE_MONITORED_ITEMS_REQUEST: {
+                // What an HMI or historian subscribes to is as telling as what it reads.
+                u32(); // subscription id
+                i32(); // timestamps to return
+                int n = arrayLength();
+                m.nodes.total = n;
+                for (int i = 0; i < n && !bad; i++) {
+                    int slot = nodeId(m.nodes, false);
+                    int attr = (int) u32();
+                    if (slot >= 0) {
+                        m.nodes.attributeId[slot] = attr;
+                    }
+                    string(); // index range
+                    u16(); // data encoding: QualifiedName
+                    string();
+                    i32(); // monitoring mode
+                    u32(); // client handle
+                    i64(); // sampling interval
+                    extensionObject(); // filter
+                    u32(); // queue size
+                    u8(); // discard oldest
+                }
+                break;
+            }
             case OpcUaNames.OPEN_SECURE_CHANNEL_REQUEST:
                 u32(); // client protocol version
                 m.requestType = i32();

@@ -1,5 +1,6 @@
 package io.vigil.sensor.realstack.opcua;
 
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import java.util.ArrayList;
@@ -9,22 +10,33 @@ import java.util.Map;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.ReferenceTypes;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.BrowseDirection;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MonitoringMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowseDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowseResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.CreateMonitoredItemsResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.CreateSubscriptionResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.DeleteSubscriptionsResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.eclipse.milo.opcua.stack.core.types.structured.MonitoredItemCreateRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.MonitoringParameters;
+import org.eclipse.milo.opcua.stack.core.types.structured.PublishResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 
 /**
  * One Milo client session against {@link MiloServer}, and the OPC UA messages it puts on the wire,
@@ -37,6 +49,8 @@ import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
  *       {@code connect()} also does;
  *   <li>Read of Temperature and Setpoint (one request), Write of Setpoint = 42.25, Browse of the
  *       Plant folder, Call of Plant.Reset;
+ *   <li>a subscription: CreateSubscription, CreateMonitoredItems on Temperature, one Publish (its initial data
+ *       change), DeleteSubscriptions;
  *   <li>{@code disconnect()}: CloseSession, CLO.
  * </ol>
  *
@@ -117,9 +131,41 @@ final class MiloSession {
         check(result.getStatusCode().isGood(), "call " + result.getStatusCode());
         service("Call", List.of(str(PLANT)));
 
+        subscription(client);
+
         client.disconnect();
         service("CloseSession", null);
         clo();
+    }
+
+    /**
+     * A subscription driven by the client's raw services (not Milo's subscription manager, whose background Publish
+     * requests would make the exchange nondeterministic): CreateSubscription, CreateMonitoredItems on Temperature,
+     * one Publish that returns its initial data change, DeleteSubscriptions.
+     */
+    private void subscription(OpcUaClient client) throws Exception {
+        CreateSubscriptionResponse created = client.createSubscription(50.0, uint(600), uint(20), uint(0), true,
+            ubyte(0));
+        check(created.getResponseHeader().getServiceResult().isGood(), "create subscription");
+        UInteger id = created.getSubscriptionId();
+        service("CreateSubscription", null);
+
+        MonitoredItemCreateRequest item = new MonitoredItemCreateRequest(
+            new ReadValueId(TEMPERATURE, AttributeId.Value.uid(), null, QualifiedName.NULL_VALUE),
+            MonitoringMode.Reporting, new MonitoringParameters(uint(1), 50.0, null, uint(1), true));
+        CreateMonitoredItemsResponse monitored = client.createMonitoredItems(id, TimestampsToReturn.Both,
+            List.of(item));
+        check(monitored.getResults()[0].getStatusCode().isGood(), "create monitored item");
+        service("CreateMonitoredItems", List.of(str(TEMPERATURE)));
+
+        PublishResponse published = client.publish(List.of());
+        check(id.equals(published.getSubscriptionId()) && published.getNotificationMessage()
+            .getNotificationData().length == 1, "publish " + published);
+        service("Publish", null);
+
+        DeleteSubscriptionsResponse deleted = client.deleteSubscriptions(List.of(id));
+        check(deleted.getResults()[0].isGood(), "delete subscription");
+        service("DeleteSubscriptions", null);
     }
 
     private static void check(boolean ok, String what) {
