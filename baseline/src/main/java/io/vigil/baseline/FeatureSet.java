@@ -1,0 +1,207 @@
+package io.vigil.baseline;
+
+/**
+ * The distinct values one device has shown for one kind of feature (its peers, the services it
+ * uses, the operations it performs, ...), each with how often it was seen, and the statistic
+ * that makes a new value calibrated rather than merely unseen.
+ *
+ * <p>Calibration follows Good–Turing: the probability that the next observation shows a value
+ * never seen before is estimated by the share of observations whose value was seen exactly once
+ * ({@link #missingMass()}). A workstation that meets new DNS names every hour has many
+ * singletons and a high missing mass, so one more new name says little; a PLC that talked to the
+ * same three peers a hundred thousand times has none, so a fourth peer is a rare event.
+ * {@link #surpriseBits()} turns that into bits (−log2 of the estimate).
+ *
+ * <p>Keys are 64-bit hashes chosen by the caller (a peer's address and port, a function code and
+ * register block, ...). Open addressing over parallel primitive arrays; the table grows by
+ * doubling up to {@code maxKeys} and then stops storing new keys, counting them as
+ * {@link #overflow()} instead: memory per set is bounded by {@link #bytesFor(int)}.
+ *
+ * <p>Owned by one device shard thread; no synchronisation.
+ */
+public final class FeatureSet {
+    /** Key value that marks an empty slot; a caller key equal to it is remapped. */
+    private static final long EMPTY = 0L;
+    private static final long EMPTY_STAND_IN = 0x9E3779B97F4A7C15L;
+    private static final int INITIAL_SLOTS = 8;
+
+    private final int maxKeys;
+    private long[] keys;
+    private int[] counts;
+    /** Capture time (seconds) each key was first seen, for "first seen" in explanations. */
+    private int[] firstSeenSeconds;
+    private int size;
+    private long observations;
+    private int singletons;
+    private long overflow;
+
+    public FeatureSet(int maxKeys) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be positive: " + maxKeys);
+        }
+        this.maxKeys = maxKeys;
+        allocate(INITIAL_SLOTS);
+    }
+
+    private void allocate(int slots) {
+        keys = new long[slots];
+        counts = new int[slots];
+        firstSeenSeconds = new int[slots];
+    }
+
+    /**
+     * Counts one observation of {@code key} and returns how often it had been seen before: 0
+     * means new. A new key that no longer fits is counted in {@link #overflow()} and reported as
+     * new every time (the device keeps producing unseen values: that is what the caller should
+     * hear).
+     */
+    public int observe(long key, long nowSeconds) {
+        long k = key == EMPTY ? EMPTY_STAND_IN : key;
+        observations++;
+        int slot = find(k);
+        if (slot >= 0) {
+            int before = counts[slot];
+            if (before == 1) {
+                singletons--;
+            }
+            if (before < Integer.MAX_VALUE) {
+                counts[slot] = before + 1;
+            }
+            return before;
+        }
+        if (size >= maxKeys) {
+            overflow++;
+            return 0;
+        }
+        if ((size + 1) * 4 > keys.length * 3) {
+            grow();
+        }
+        slot = insertSlot(k);
+        keys[slot] = k;
+        counts[slot] = 1;
+        firstSeenSeconds[slot] = (int) Math.min(Integer.MAX_VALUE, Math.max(0, nowSeconds));
+        size++;
+        singletons++;
+        return 0;
+    }
+
+    /** How often {@code key} was seen; 0 when never (or not stored). */
+    public int count(long key) {
+        int slot = find(key == EMPTY ? EMPTY_STAND_IN : key);
+        return slot < 0 ? 0 : counts[slot];
+    }
+
+    public boolean contains(long key) {
+        return find(key == EMPTY ? EMPTY_STAND_IN : key) >= 0;
+    }
+
+    /** Capture second {@code key} was first seen, or -1. */
+    public long firstSeenSeconds(long key) {
+        int slot = find(key == EMPTY ? EMPTY_STAND_IN : key);
+        return slot < 0 ? -1 : firstSeenSeconds[slot];
+    }
+
+    /**
+     * Good–Turing estimate of the probability that the next observation is a new value, with
+     * add-half smoothing so that a set with few observations is not yet sure of anything:
+     * (singletons + 0.5) / (observations + 1).
+     */
+    public double missingMass() {
+        return (singletons + 0.5) / (observations + 1.0);
+    }
+
+    /** −log2 {@link #missingMass()}: about 1 bit for a fresh set, 17 bits after 100 000 repeats of the same values. */
+    public double surpriseBits() {
+        return -Math.log(missingMass()) / Math.log(2);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long observations() {
+        return observations;
+    }
+
+    public int singletons() {
+        return singletons;
+    }
+
+    /** Observations of new keys that did not fit under the bound. */
+    public long overflow() {
+        return overflow;
+    }
+
+    public int maxKeys() {
+        return maxKeys;
+    }
+
+    /** Visits every stored key with its count; for persistence and output, not the hot path. */
+    public void forEach(KeyVisitor visitor) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != EMPTY) {
+                visitor.visit(keys[i] == EMPTY_STAND_IN ? EMPTY : keys[i], counts[i], firstSeenSeconds[i]);
+            }
+        }
+    }
+
+    /** Callback of {@link #forEach}. */
+    @FunctionalInterface
+    public interface KeyVisitor {
+        void visit(long key, int count, long firstSeenSeconds);
+    }
+
+    /** Upper bound of the heap a set of {@code maxKeys} keys can reach: 16 bytes per slot at 3/4 load, plus headers. */
+    public static long bytesFor(int maxKeys) {
+        long slots = INITIAL_SLOTS;
+        while (maxKeys * 4L > slots * 3) {
+            slots <<= 1;
+        }
+        return 64 + 3 * 16 + slots * (8 + 4 + 4);
+    }
+
+    private int find(long k) {
+        int mask = keys.length - 1;
+        int i = mix(k) & mask;
+        while (true) {
+            long at = keys[i];
+            if (at == k) {
+                return i;
+            }
+            if (at == EMPTY) {
+                return -1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private int insertSlot(long k) {
+        int mask = keys.length - 1;
+        int i = mix(k) & mask;
+        while (keys[i] != EMPTY) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        int[] oldCounts = counts;
+        int[] oldFirst = firstSeenSeconds;
+        allocate(oldKeys.length * 2);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != EMPTY) {
+                int slot = insertSlot(oldKeys[i]);
+                keys[slot] = oldKeys[i];
+                counts[slot] = oldCounts[i];
+                firstSeenSeconds[slot] = oldFirst[i];
+            }
+        }
+    }
+
+    /** Keys are often small integers or packed fields: spread them before masking. */
+    private static int mix(long k) {
+        long h = k * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+}
