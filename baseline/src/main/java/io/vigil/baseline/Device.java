@@ -28,6 +28,7 @@ public final class Device {
     private long packetsReceived;
     private long bytesReceived;
     private long arpClaims;
+    private DeviceModel model;
 
     Device(int vlan, long ipHi, long ipLo, long nowNanos) {
         this.vlan = vlan;
@@ -150,6 +151,14 @@ public final class Device {
 
     public long bytesReceived() {
         return bytesReceived;
+    }
+
+    /** The device's pattern-of-life model, created on first use. */
+    public DeviceModel model() {
+        if (model == null) {
+            model = new DeviceModel();
+        }
+        return model;
     }
 
     public long arpClaims() {

@@ -12,6 +12,12 @@ package io.vigil.baseline;
  * same three peers a hundred thousand times has none, so a fourth peer is a rare event.
  * {@link #surpriseBits()} turns that into bits (−log2 of the estimate).
  *
+ * <p>Observations are counted per time bucket: a value counts at most once per
+ * {@code bucketSeconds} of capture time, so the statistics are about how many minutes a value was
+ * present rather than how many packets carried it. A PLC polled over one persistent connection
+ * for six hours has 360 observations of its one peer, not one (the connection) nor a million
+ * (the polls), and a peer seen in a single minute is a singleton however chatty it was.
+ *
  * <p>Keys are 64-bit hashes chosen by the caller (a peer's address and port, a function code and
  * register block, ...). Open addressing over parallel primitive arrays; the table grows by
  * doubling up to {@code maxKeys} and then stops storing new keys, counting them as
@@ -26,20 +32,30 @@ public final class FeatureSet {
     private static final int INITIAL_SLOTS = 8;
 
     private final int maxKeys;
+    private final int bucketSeconds;
     private long[] keys;
     private int[] counts;
     /** Capture time (seconds) each key was first seen, for "first seen" in explanations. */
     private int[] firstSeenSeconds;
+    /** Bucket in which each key was last counted. */
+    private int[] lastBucket;
     private int size;
     private long observations;
     private int singletons;
     private long overflow;
 
+    /** A set counting every observation (no time buckets). */
     public FeatureSet(int maxKeys) {
+        this(maxKeys, 0);
+    }
+
+    /** @param bucketSeconds a key counts at most once per this many seconds; 0 counts every observation */
+    public FeatureSet(int maxKeys, int bucketSeconds) {
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys must be positive: " + maxKeys);
         }
         this.maxKeys = maxKeys;
+        this.bucketSeconds = Math.max(0, bucketSeconds);
         allocate(INITIAL_SLOTS);
     }
 
@@ -47,20 +63,26 @@ public final class FeatureSet {
         keys = new long[slots];
         counts = new int[slots];
         firstSeenSeconds = new int[slots];
+        lastBucket = new int[slots];
     }
 
     /**
-     * Counts one observation of {@code key} and returns how often it had been seen before: 0
-     * means new. A new key that no longer fits is counted in {@link #overflow()} and reported as
+     * Counts one observation of {@code key} (unless it was already counted in the current time
+     * bucket) and returns how often it had been counted before: 0 means new. A new key that no longer fits is counted in {@link #overflow()} and reported as
      * new every time (the device keeps producing unseen values: that is what the caller should
      * hear).
      */
     public int observe(long key, long nowSeconds) {
         long k = key == EMPTY ? EMPTY_STAND_IN : key;
-        observations++;
+        int bucket = bucketSeconds == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, nowSeconds) / bucketSeconds);
         int slot = find(k);
         if (slot >= 0) {
             int before = counts[slot];
+            if (bucketSeconds != 0 && lastBucket[slot] == bucket) {
+                return before;
+            }
+            lastBucket[slot] = bucket;
+            observations++;
             if (before == 1) {
                 singletons--;
             }
@@ -69,6 +91,7 @@ public final class FeatureSet {
             }
             return before;
         }
+        observations++;
         if (size >= maxKeys) {
             overflow++;
             return 0;
@@ -80,6 +103,7 @@ public final class FeatureSet {
         keys[slot] = k;
         counts[slot] = 1;
         firstSeenSeconds[slot] = (int) Math.min(Integer.MAX_VALUE, Math.max(0, nowSeconds));
+        lastBucket[slot] = bucket;
         size++;
         singletons++;
         return 0;
@@ -151,13 +175,13 @@ public final class FeatureSet {
         void visit(long key, int count, long firstSeenSeconds);
     }
 
-    /** Upper bound of the heap a set of {@code maxKeys} keys can reach: 16 bytes per slot at 3/4 load, plus headers. */
+    /** Upper bound of the heap a set of {@code maxKeys} keys can reach: 20 bytes per slot at 3/4 load, plus headers. */
     public static long bytesFor(int maxKeys) {
         long slots = INITIAL_SLOTS;
         while (maxKeys * 4L > slots * 3) {
             slots <<= 1;
         }
-        return 64 + 3 * 16 + slots * (8 + 4 + 4);
+        return 64 + 4 * 16 + slots * (8 + 4 + 4 + 4);
     }
 
     private int find(long k) {
@@ -188,6 +212,7 @@ public final class FeatureSet {
         long[] oldKeys = keys;
         int[] oldCounts = counts;
         int[] oldFirst = firstSeenSeconds;
+        int[] oldBucket = lastBucket;
         allocate(oldKeys.length * 2);
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != EMPTY) {
@@ -195,6 +220,7 @@ public final class FeatureSet {
                 keys[slot] = oldKeys[i];
                 counts[slot] = oldCounts[i];
                 firstSeenSeconds[slot] = oldFirst[i];
+                lastBucket[slot] = oldBucket[i];
             }
         }
     }

@@ -68,6 +68,26 @@ class FeatureSetTest {
     }
 
     @Test
+    void countsAValueOncePerTimeBucket() {
+        FeatureSet s = new FeatureSet(16, 60);
+        assertEquals(0, s.observe(1, 0));
+        assertEquals(1, s.observe(1, 59), "same minute: not counted again");
+        assertEquals(1, s.observe(1, 60));
+        assertEquals(2, s.observe(1, 61));
+        assertEquals(2, s.observations());
+        assertEquals(0, s.singletons(), "seen in two minutes");
+        assertEquals(0, s.observe(2, 61));
+        assertEquals(1, s.singletons());
+        // A persistent poll over six hours: 360 minutes of one peer.
+        FeatureSet plc = new FeatureSet(16, 60);
+        for (int sec = 0; sec < 6 * 3600; sec++) {
+            plc.observe(7, sec);
+        }
+        assertEquals(360, plc.observations());
+        assertTrue(plc.surpriseBits() > 9, "bits " + plc.surpriseBits());
+    }
+
+    @Test
     void stopsStoringAtTheBoundAndCountsTheRest() {
         FeatureSet s = new FeatureSet(10);
         for (int i = 0; i < 25; i++) {
@@ -77,7 +97,7 @@ class FeatureSetTest {
         assertEquals(15, s.overflow());
         assertEquals(0, s.observe(24, 30), "an unstored key stays new");
         assertEquals(1, s.observe(3, 31), "stored keys keep counting");
-        assertTrue(FeatureSet.bytesFor(10) <= 64 + 48 + 16 * 16);
-        assertEquals(FeatureSet.bytesFor(4096), 64 + 48 + 8192L * 16);
+        assertTrue(FeatureSet.bytesFor(10) <= 64 + 64 + 16 * 20);
+        assertEquals(FeatureSet.bytesFor(4096), 64 + 64 + 8192L * 20);
     }
 }

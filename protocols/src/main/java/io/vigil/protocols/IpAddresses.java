@@ -36,6 +36,23 @@ public final class IpAddresses {
         return !unspecified && !multicast;
     }
 
+    /**
+     * True for addresses that stay inside a site: RFC 1918, loopback, link-local, CGNAT
+     * (100.64/10) and, for IPv6, unique-local (fc00::/7), link-local (fe80::/10) and loopback.
+     * Everything else is "external" to a data-centre sensor.
+     */
+    public static boolean isInternal(long hi, long lo) {
+        if (isV4Mapped(hi, lo)) {
+            int v4 = (int) lo;
+            int a = v4 >>> 24;
+            int b = (v4 >>> 16) & 0xFF;
+            return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168)
+                || (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
+        }
+        int top16 = (int) (hi >>> 48);
+        return (top16 & 0xFE00) == 0xFC00 || (top16 & 0xFFC0) == 0xFE80 || (hi == 0 && lo == 1);
+    }
+
     public static String toString(long hi, long lo) {
         if (isV4Mapped(hi, lo)) {
             return ipv4ToString((int) lo);

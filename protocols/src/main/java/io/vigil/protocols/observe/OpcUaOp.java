@@ -27,6 +27,13 @@ public final class OpcUaOp {
     public final int[] nodeNamespace = new int[MAX_NODES];
     public final long[] nodeNumeric = new long[MAX_NODES];
     public int nodeCount;
+    /**
+     * A 64-bit key for each of the first {@link #MAX_NODES} node ids of any encoding (numeric: namespace and id;
+     * string, GUID, opaque: a hash of namespace, encoding and bytes), so models can tell nodes apart without copying
+     * their text.
+     */
+    public final long[] nodeKey = new long[MAX_NODES];
+    public int nodeKeyCount;
     public long latencyNanos;
     public boolean malformed;
 
@@ -44,6 +51,10 @@ public final class OpcUaOp {
         OpcUaNodeIds nodes = m.nodes;
         nodeTotal = nodes.total;
         nodeCount = 0;
+        nodeKeyCount = 0;
+        for (int i = 0; i < nodes.count && nodeKeyCount < MAX_NODES; i++) {
+            nodeKey[nodeKeyCount++] = nodeKey(nodes, i, m.buf);
+        }
         for (int i = 0; i < nodes.count && nodeCount < MAX_NODES; i++) {
             int e = nodes.encoding[i];
             if (e == OpcUaNodeIds.TWO_BYTE || e == OpcUaNodeIds.FOUR_BYTE || e == OpcUaNodeIds.NUMERIC) {
@@ -54,6 +65,24 @@ public final class OpcUaOp {
         }
         latencyNanos = m.matched ? m.latencyNanos : -1;
         malformed = m.malformed;
+    }
+
+    private static long nodeKey(OpcUaNodeIds nodes, int i, byte[] buf) {
+        int e = nodes.encoding[i];
+        long ns = nodes.namespace[i] & 0xFFFFL;
+        if (e == OpcUaNodeIds.TWO_BYTE || e == OpcUaNodeIds.FOUR_BYTE || e == OpcUaNodeIds.NUMERIC) {
+            return ns << 32 | (nodes.numeric[i] & 0xFFFFFFFFL);
+        }
+        // FNV-1a over the identifier bytes, seeded with encoding and namespace; top bit set keeps it apart from numerics
+        long h = 0xCBF29CE484222325L ^ (e * 31L + ns);
+        int off = nodes.offset[i];
+        int len = nodes.length[i];
+        if (buf != null && off >= 0 && len > 0 && off <= buf.length - len) {
+            for (int k = off; k < off + len; k++) {
+                h = (h ^ (buf[k] & 0xFF)) * 0x100000001B3L;
+            }
+        }
+        return h | Long.MIN_VALUE;
     }
 
     public void copyFrom(OpcUaOp o) {
@@ -71,6 +100,8 @@ public final class OpcUaOp {
         nodeCount = o.nodeCount;
         System.arraycopy(o.nodeNamespace, 0, nodeNamespace, 0, nodeCount);
         System.arraycopy(o.nodeNumeric, 0, nodeNumeric, 0, nodeCount);
+        nodeKeyCount = o.nodeKeyCount;
+        System.arraycopy(o.nodeKey, 0, nodeKey, 0, nodeKeyCount);
         latencyNanos = o.latencyNanos;
         malformed = o.malformed;
     }

@@ -1,0 +1,97 @@
+package io.vigil.baseline;
+
+/**
+ * The pattern of life of one device: a {@link FeatureSet} per {@link FeatureKind} (created when
+ * the device first shows that kind of behaviour), what each peer has asked of it
+ * ({@link PeerOperations}) and the ranges of values written to it ({@link ValueRanges}).
+ *
+ * <p>Memory is bounded per device by {@link #maxBytes()}; most devices use a small fraction of it,
+ * since sets start at 8 slots and grow only with distinct values.
+ *
+ * <p>Owned by one device shard thread; no synchronisation.
+ */
+public final class DeviceModel {
+    private static final FeatureKind[] KINDS = FeatureKind.values();
+    private static final int PENDING_MAX = 256;
+
+    private final FeatureSet[] sets = new FeatureSet[KINDS.length];
+    private PeerOperations operationsReceived;
+    private PeerOperations operationsIssued;
+    private ValueRanges writesReceived;
+    private FeatureSet pending;
+    private boolean reportedAsNew;
+
+    /** The set of this kind, created on first use. */
+    public FeatureSet features(FeatureKind kind) {
+        FeatureSet s = sets[kind.ordinal()];
+        if (s == null) {
+            s = new FeatureSet(kind.maxKeys(), FeatureKind.BUCKET_SECONDS);
+            sets[kind.ordinal()] = s;
+        }
+        return s;
+    }
+
+    /** The set of this kind, or null when the device never showed it. */
+    public FeatureSet featuresIfAny(FeatureKind kind) {
+        return sets[kind.ordinal()];
+    }
+
+    public PeerOperations operationsReceived() {
+        if (operationsReceived == null) {
+            operationsReceived = new PeerOperations();
+        }
+        return operationsReceived;
+    }
+
+    public PeerOperations operationsReceivedIfAny() {
+        return operationsReceived;
+    }
+
+    public PeerOperations operationsIssued() {
+        if (operationsIssued == null) {
+            operationsIssued = new PeerOperations();
+        }
+        return operationsIssued;
+    }
+
+    public PeerOperations operationsIssuedIfAny() {
+        return operationsIssued;
+    }
+
+    public ValueRanges writesReceived() {
+        if (writesReceived == null) {
+            writesReceived = new ValueRanges();
+        }
+        return writesReceived;
+    }
+
+    public ValueRanges writesReceivedIfAny() {
+        return writesReceived;
+    }
+
+    /** Values alerted on and not yet learned (keys mixed with their kind), waiting to prove they persist. */
+    public FeatureSet pending() {
+        if (pending == null) {
+            pending = new FeatureSet(PENDING_MAX);
+        }
+        return pending;
+    }
+
+    /** Whether the device was already reported as new (so its later observations need no lookup). */
+    public boolean reportedAsNew() {
+        return reportedAsNew;
+    }
+
+    public void markReportedAsNew() {
+        reportedAsNew = true;
+    }
+
+    /** Upper bound of the heap one device model can reach. */
+    public static long maxBytes() {
+        long b = 16 + 16 + KINDS.length * 4L;
+        for (FeatureKind k : KINDS) {
+            b += FeatureSet.bytesFor(k.maxKeys());
+        }
+        return b + 2 * PeerOperations.bytes() + ValueRanges.bytes() + FeatureSet.bytesFor(PENDING_MAX);
+    }
+}

@@ -1,0 +1,95 @@
+package io.vigil.detectors;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folds repeats of one cause into one alert: the first occurrence goes to the sink at once (a
+ * SOC wants the first unauthorised write now, not at the end of the hour); later ones only add
+ * to its count, last-seen time and evidence, and the updated alert is passed on by
+ * {@link #flush()} (end of capture, or periodically for a live sensor).
+ *
+ * <p>Bounded: beyond {@link #MAX_CAUSES} distinct causes the oldest are forgotten, so a repeat
+ * of a forgotten cause is reported again (never lost).
+ *
+ * <p>Owned by one device shard thread.
+ */
+public final class AlertAggregator {
+    public static final int MAX_CAUSES = 65_536;
+
+    private final AlertSink sink;
+    private final Map<String, Alert> byCause = new HashMap<>();
+    private final ArrayDeque<Alert> order = new ArrayDeque<>();
+    private final int shard;
+    private long sequence;
+    private long raised;
+    private long repeats;
+
+    public AlertAggregator(int shard, AlertSink sink) {
+        this.shard = shard;
+        this.sink = sink;
+    }
+
+    /** True when {@code causeKey} was already reported; the evidence is then folded into that alert. */
+    public boolean repeat(String causeKey, Alert.Evidence evidence) {
+        Alert a = byCause.get(causeKey);
+        if (a == null) {
+            return false;
+        }
+        a.repeat(evidence);
+        repeats++;
+        return true;
+    }
+
+    /** Reports a new cause. */
+    public void raise(Alert alert) {
+        if (byCause.size() >= MAX_CAUSES) {
+            Alert oldest = order.pollFirst();
+            byCause.remove(oldest.causeKey());
+            if (oldest.count() > 1) {
+                sink.onUpdate(oldest);
+            }
+        }
+        byCause.put(alert.causeKey(), alert);
+        order.add(alert);
+        raised++;
+        sink.onAlert(alert);
+    }
+
+    /** Passes on every alert that repeated since it was raised. */
+    public void flush() {
+        for (Alert a : order) {
+            if (a.count() > 1) {
+                sink.onUpdate(a);
+            }
+        }
+    }
+
+    /**
+     * A time-ordered, unique, reproducible id in UUIDv7 layout: capture time in ms, then the shard
+     * and a sequence number instead of random bits, so replaying a capture gives the same ids.
+     */
+    public String nextUid(long timeNanos) {
+        long ms = Math.max(0, timeNanos / 1_000_000);
+        long seq = sequence++;
+        long hi = (ms << 16) | 0x7000L | ((seq >>> 48) & 0x0FFF);
+        long lo = 0x8000_0000_0000_0000L | ((long) (shard & 0x3FFF) << 48) | (seq & 0xFFFF_FFFF_FFFFL);
+        return new java.util.UUID(hi, lo).toString();
+    }
+
+    public long raised() {
+        return raised;
+    }
+
+    public long repeats() {
+        return repeats;
+    }
+
+    /** Alerts raised so far, oldest first (a copy; for tests and reports). */
+    public List<Alert> alerts() {
+        return new ArrayList<>(order);
+    }
+}

@@ -1,0 +1,53 @@
+package io.vigil.detectors;
+
+/**
+ * What an alert reports, with the MITRE ATT&CK technique it maps to (ATT&CK for ICS where the
+ * behaviour is an OT one, Enterprise otherwise) and its base severity (OCSF severity_id: 1
+ * informational, 2 low, 3 medium, 4 high, 5 critical) before the score adjusts it.
+ */
+public enum AlertType {
+    NEW_DEVICE("New device", "T0864", "Transient Cyber Asset", 2),
+    NEW_PEER("New peer", "T0886", "Remote Services", 3),
+    CROSS_ZONE_PATH("First connection from the IT zone to an OT device", "T0886", "Remote Services", 4),
+    NEW_SERVICE("New service on a device", "T0869", "Standard Application Layer Protocol", 2),
+    NEW_INDUSTRIAL_OPERATION("New industrial operation", "T0855", "Unauthorized Command Message", 3),
+    ROGUE_MASTER("Industrial commands from a new master", "T0848", "Rogue Master", 4),
+    FIRST_WRITE("First write by a master that only read", "T0855", "Unauthorized Command Message", 4),
+    CONTROL_COMMAND("Unusual control command", "T0816", "Device Restart/Shutdown", 4),
+    PROGRAM_CHANGE("Unusual program or configuration change", "T0843", "Program Download", 5),
+    VALUE_OUT_OF_RANGE("Written value outside its learned range", "T0836", "Modify Parameter", 4),
+    INSECURE_SESSION("New OPC UA session without security", "T0859", "Valid Accounts", 3);
+
+    private final String title;
+    private final String techniqueId;
+    private final String techniqueName;
+    private final int baseSeverity;
+
+    AlertType(String title, String techniqueId, String techniqueName, int baseSeverity) {
+        this.title = title;
+        this.techniqueId = techniqueId;
+        this.techniqueName = techniqueName;
+        this.baseSeverity = baseSeverity;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String techniqueId() {
+        return techniqueId;
+    }
+
+    public String techniqueName() {
+        return techniqueName;
+    }
+
+    public int baseSeverity() {
+        return baseSeverity;
+    }
+
+    /** Lower-case name used in JSON ("first_write"). */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,189 @@
+package io.vigil.detectors;
+
+import io.vigil.baseline.Device;
+import io.vigil.baseline.DeviceModel;
+import io.vigil.baseline.DeviceTable;
+import io.vigil.baseline.FeatureKeys;
+import io.vigil.baseline.FeatureKind;
+import io.vigil.baseline.FeatureSet;
+import io.vigil.baseline.IndustrialOperation;
+import io.vigil.protocols.observe.IcsOp;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.protocols.observe.ObservationType;
+import java.util.List;
+
+/**
+ * Learns and judges one device shard's devices: turns each observation into feature values
+ * (peers, services, industrial operations, written values) of the devices this shard owns,
+ * counts them into the device models, and in the detection phase lets every {@link Detector}
+ * look at the values that were new before they are counted.
+ *
+ * <p><b>What is learned after the learning phase.</b> A new value no detector alerted on is
+ * counted at once, so behaviour keeps being absorbed (and a device that keeps producing new
+ * values raises its own rate of novelty, which lowers their surprise). A value that was alerted
+ * on is held apart ({@link #PENDING_REPEATS} repeats over at least {@link #PENDING_SECONDS} s of
+ * capture time) before it counts as normal: an attacker's write does not become routine by being
+ * repeated for a minute, a real change of operations does within an hour.
+ *
+ * <p>Must run after the shard's {@link io.vigil.baseline.DeviceInventory}, which creates the
+ * devices. Owned by one device shard thread; allocates only when a device first shows a kind of
+ * behaviour, when a set grows, and when it raises an alert.
+ */
+public final class DetectionEngine implements ObservationHandler {
+    /** Repeats an alerted value needs, spread over {@link #PENDING_SECONDS}, before it is learned. */
+    public static final int PENDING_REPEATS = 5;
+    public static final long PENDING_SECONDS = 3_600;
+    /** Default threshold: a novelty the device produced at a rate below 1/256 while learning. */
+    public static final double DEFAULT_MIN_SURPRISE_BITS = 8;
+
+    private final DeviceTable devices;
+    private final Detector[] detectors;
+    private final Detection d = new Detection();
+    private final AlertAggregator alerts;
+    private final LearningPlan plan;
+
+    public DetectionEngine(DeviceTable devices, LearningPlan plan, AlertAggregator alerts, List<Detector> detectors,
+                           double minSurpriseBits) {
+        this.devices = devices;
+        this.plan = plan;
+        this.alerts = alerts;
+        this.detectors = detectors.toArray(new Detector[0]);
+        d.plan = plan;
+        d.alerts = alerts;
+        d.minSurpriseBits = minSurpriseBits;
+    }
+
+    @Override
+    public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
+        ObservationType type = o.type;
+        if (type == ObservationType.FLOW_END || type == ObservationType.PROTOCOL_MISMATCH) {
+            return;
+        }
+        plan.observe(o.timestampNanos);
+        boolean detecting = plan.detecting(o.timestampNanos);
+        Device src = ownsSource ? devices.find(o.vlan, o.srcIpHi, o.srcIpLo) : null;
+        Device dst = ownsDestination ? devices.find(o.vlan, o.dstIpHi, o.dstIpLo) : null;
+        d.observation = o;
+        d.source = src;
+        d.destination = dst;
+        d.novelties = 0;
+        d.alertedHere = false;
+        d.hasOperation = d.operation.extract(o);
+        long now = o.timestampNanos / 1_000_000_000L;
+
+        if (type == ObservationType.FLOW_START) {
+            long srcPeer = FeatureKeys.peer(o.vlan, o.srcIpHi, o.srcIpLo);
+            long dstPeer = FeatureKeys.peer(o.vlan, o.dstIpHi, o.dstIpLo);
+            if (src != null) {
+                feature(src, FeatureKind.PEER_AS_CLIENT, FeatureKeys.peerService(dstPeer, o.ipProto, o.dstPort),
+                    detecting, now);
+                feature(src, FeatureKind.SERVICE_USED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
+            }
+            if (dst != null) {
+                feature(dst, FeatureKind.PEER_AS_SERVER, FeatureKeys.peerService(srcPeer, o.ipProto, o.dstPort),
+                    detecting, now);
+                feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
+            }
+        } else if (d.hasOperation) {
+            // A request also refreshes the peer features: a master keeps one connection open for hours, and its
+            // minutes of activity, not its one connection, are what make a new peer rare (see FeatureSet).
+            IndustrialOperation op = d.operation;
+            long srcPeer = FeatureKeys.peer(o.vlan, o.srcIpHi, o.srcIpLo);
+            long dstPeer = FeatureKeys.peer(o.vlan, o.dstIpHi, o.dstIpLo);
+            if (src != null) {
+                feature(src, FeatureKind.PEER_AS_CLIENT, FeatureKeys.peerService(dstPeer, o.ipProto, o.dstPort),
+                    detecting, now);
+                feature(src, FeatureKind.OPERATION_ISSUED, FeatureKeys.peerOperation(dstPeer, op), detecting, now);
+            }
+            if (dst != null) {
+                feature(dst, FeatureKind.PEER_AS_SERVER, FeatureKeys.peerService(srcPeer, o.ipProto, o.dstPort),
+                    detecting, now);
+                feature(dst, FeatureKind.OPERATION_RECEIVED, FeatureKeys.peerOperation(srcPeer, op), detecting, now);
+                feature(dst, FeatureKind.OPERATION_TYPE_RECEIVED, FeatureKeys.operation(op), detecting, now);
+            }
+        }
+
+        if (detecting && (d.novelties > 0 || d.hasOperation || src != null)) {
+            for (Detector detector : detectors) {
+                detector.inspect(d);
+            }
+        }
+        commit(now);
+        // Operation summaries and value ranges learn after the detectors judged against them.
+        if (d.hasOperation && !d.alertedHere) {
+            learnOperation(o, src, dst);
+        }
+    }
+
+    /**
+     * Counts a known value at once; a new one in the detection phase waits for the detectors
+     * (recorded as a novelty with the surprise it has now).
+     */
+    private void feature(Device device, FeatureKind kind, long key, boolean detecting, long nowSeconds) {
+        FeatureSet set = device.model().features(kind);
+        if (!detecting || set.contains(key)) {
+            set.observe(key, nowSeconds);
+            return;
+        }
+        if (d.novelties == Detection.MAX_NOVELTIES) {
+            set.observe(key, nowSeconds);
+            return;
+        }
+        int i = d.novelties++;
+        d.noveltyKind[i] = kind;
+        d.noveltyDevice[i] = device;
+        d.noveltyKey[i] = key;
+        d.noveltySurprise[i] = set.surpriseBits();
+        d.noveltyEvidence[i] = set.observations();
+        d.noveltyAlerted[i] = false;
+    }
+
+    private void commit(long nowSeconds) {
+        for (int i = 0; i < d.novelties; i++) {
+            DeviceModel model = d.noveltyDevice[i].model();
+            FeatureSet set = model.features(d.noveltyKind[i]);
+            long key = d.noveltyKey[i];
+            if (!d.noveltyAlerted[i] && !model.pending().contains(pendingKey(d.noveltyKind[i], key))) {
+                set.observe(key, nowSeconds);
+                continue;
+            }
+            long pk = pendingKey(d.noveltyKind[i], key);
+            FeatureSet pending = model.pending();
+            int before = pending.observe(pk, nowSeconds);
+            long first = pending.firstSeenSeconds(pk);
+            if (before + 1 >= PENDING_REPEATS && first >= 0 && nowSeconds - first >= PENDING_SECONDS) {
+                set.observe(key, nowSeconds); // it persisted: from now on it is normal
+            }
+        }
+        d.novelties = 0;
+    }
+
+    private static long pendingKey(FeatureKind kind, long key) {
+        return FeatureKeys.mix(key ^ (long) kind.ordinal() << 58);
+    }
+
+    private void learnOperation(Observation o, Device src, Device dst) {
+        IndustrialOperation op = d.operation;
+        if (dst != null) {
+            dst.model().operationsReceived().record(FeatureKeys.peer(o.vlan, o.srcIpHi, o.srcIpLo), op.protocol,
+                op.kind, op.function, o.timestampNanos);
+            if (op.hasValue && (op.kind == IcsOp.KIND_WRITE || op.kind == IcsOp.KIND_CONTROL)) {
+                dst.model().writesReceived().add(FeatureKeys.writeTarget(op), op.value);
+            }
+        }
+        if (src != null) {
+            src.model().operationsIssued().record(FeatureKeys.peer(o.vlan, o.dstIpHi, o.dstIpLo), op.protocol,
+                op.kind, op.function, o.timestampNanos);
+        }
+    }
+
+    @Override
+    public void onEndOfStream() {
+        alerts.flush();
+    }
+
+    public AlertAggregator alerts() {
+        return alerts;
+    }
+}

@@ -1,0 +1,89 @@
+package io.vigil.detectors;
+
+/**
+ * When learning ends and detection starts, in capture time: either a duration from the first
+ * packet ({@code --learn 6h}) or an absolute instant ({@code --learn-until}). Shared by the
+ * device shards of one run, so the first shard to see an observation fixes the start for all.
+ */
+public final class LearningPlan {
+    private static final long UNSET = Long.MIN_VALUE;
+
+    private final long durationNanos;
+    private final long untilNanos;
+    private volatile long startNanos = UNSET;
+
+    private LearningPlan(long durationNanos, long untilNanos) {
+        this.durationNanos = durationNanos;
+        this.untilNanos = untilNanos;
+    }
+
+    /** Learn for this long from the first packet. */
+    public static LearningPlan forDuration(long durationNanos) {
+        if (durationNanos < 0) {
+            throw new IllegalArgumentException("learning duration must not be negative");
+        }
+        return new LearningPlan(durationNanos, UNSET);
+    }
+
+    /** Learn until this capture time (epoch nanoseconds). */
+    public static LearningPlan until(long epochNanos) {
+        return new LearningPlan(-1, epochNanos);
+    }
+
+    /** Detect from the first packet on: a model loaded from a file already knows what is normal. */
+    public static LearningPlan none() {
+        return new LearningPlan(0, UNSET);
+    }
+
+    /** Notes the capture time of an observation; the first one starts the clock. */
+    public void observe(long timestampNanos) {
+        if (startNanos == UNSET) {
+            synchronized (this) {
+                if (startNanos == UNSET) {
+                    startNanos = timestampNanos;
+                }
+            }
+        }
+    }
+
+    /** Capture time at which detection starts; Long.MAX_VALUE until the first observation. */
+    public long endNanos() {
+        if (untilNanos != UNSET) {
+            return untilNanos;
+        }
+        long s = startNanos;
+        return s == UNSET ? Long.MAX_VALUE : s + durationNanos;
+    }
+
+    public long startNanos() {
+        long s = startNanos;
+        return s == UNSET ? 0 : s;
+    }
+
+    public boolean detecting(long timestampNanos) {
+        return timestampNanos >= endNanos();
+    }
+
+    /** "6 h", "45 min", "30 s": the learning span as an explanation names it. */
+    public String spanText() {
+        long end = endNanos();
+        long span = end == Long.MAX_VALUE ? 0 : Math.max(0, end - startNanos());
+        return duration(span);
+    }
+
+    static String duration(long nanos) {
+        long s = nanos / 1_000_000_000L;
+        if (s >= 2 * 86_400) {
+            return (s / 86_400) + " days";
+        }
+        if (s >= 3_600) {
+            long h = s / 3_600;
+            long m = (s % 3_600) / 60;
+            return m == 0 ? h + " h" : h + " h " + m + " min";
+        }
+        if (s >= 60) {
+            return (s / 60) + " min";
+        }
+        return s + " s";
+    }
+}

@@ -1,0 +1,62 @@
+package io.vigil.detectors;
+
+import io.vigil.baseline.IndustrialOperation;
+import io.vigil.protocols.observe.IcsOp;
+import io.vigil.protocols.observe.Observation;
+
+/** One line per observation for alert evidence ("modbus FC6 write register 40012 value 1234"). Allocates: alerts only. */
+final class Summaries {
+    private Summaries() {
+    }
+
+    static String of(Observation o) {
+        IndustrialOperation op = new IndustrialOperation();
+        if (op.extract(o)) {
+            return operation(op);
+        }
+        switch (o.type) {
+            case FLOW_START:
+                return (o.ipProto == 6 ? "tcp" : o.ipProto == 17 ? "udp" : "ip proto " + o.ipProto)
+                    + " connection to port " + o.dstPort;
+            case ARP_CLAIM:
+                return "arp claim";
+            default:
+                return o.type.name().toLowerCase(java.util.Locale.ROOT)
+                    + (o.appProtocol != null ? " " + o.appProtocol.label() : "");
+        }
+    }
+
+    /** "modbus FC6 write register 40012 value 1234.0". */
+    static String operation(IndustrialOperation op) {
+        StringBuilder b = new StringBuilder(op.protocol.label()).append(' ').append(op.functionName())
+            .append(' ').append(IcsOp.kindName(op.kind));
+        String target = target(op);
+        if (target != null) {
+            b.append(' ').append(target);
+        }
+        if (op.hasValue) {
+            b.append(" value ").append(number(op.value));
+        }
+        return b.toString();
+    }
+
+    /** "register 40012", "analog-value,1 present-value"; null when the operation has no target. */
+    static String target(IndustrialOperation op) {
+        if (op.address < 0) {
+            return null;
+        }
+        switch (op.protocol) {
+            case MODBUS:
+                return "register " + op.address;
+            case BACNET:
+                return io.vigil.protocols.bacnet.BacnetNames.objectTypeName(op.objectType) + "," + op.address + " "
+                    + io.vigil.protocols.bacnet.BacnetNames.propertyName(op.property);
+            default:
+                return "address " + op.address;
+        }
+    }
+
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}

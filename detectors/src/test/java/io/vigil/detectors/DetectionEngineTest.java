@@ -1,0 +1,221 @@
+package io.vigil.detectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.baseline.DeviceInventory;
+import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.app.AppProtocol;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine and its first detectors on hand-made observations: an HMI polling a PLC with Modbus
+ * FC3 for an hour of learning, then the departures an OT engineer cares about.
+ */
+class DetectionEngineTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long T0 = 1_700_000_000L * SECOND;
+    private static final int HMI = ip(10, 1, 3, 10);
+    private static final int PLC = ip(10, 1, 2, 7);
+    private static final int ATTACKER = ip(10, 1, 3, 50);
+    private static final int FILE_SERVER = ip(10, 1, 4, 20);
+    /** Three hours: 180 minutes of steady polling make a novelty rarer than the 8-bit default threshold. */
+    private static final int LEARN_SECONDS = 3 * 3600;
+
+    private final List<Alert> alerts = new ArrayList<>();
+    private DeviceInventory inventory;
+    private DetectionEngine engine;
+    private final Observation o = new Observation();
+    private int clientPort = 40000;
+
+    @BeforeEach
+    void setUp() {
+        inventory = new DeviceInventory(1000);
+        AlertAggregator aggregator = new AlertAggregator(0, alerts::add);
+        engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
+            List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
+                new IndustrialOperationDetector(), new ValueRangeDetector()),
+            DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
+    }
+
+    private static int ip(int a, int b, int c, int d) {
+        return a << 24 | b << 16 | c << 8 | d;
+    }
+
+    private void deliver() {
+        inventory.onObservation(o, true, true);
+        engine.onObservation(o, true, true);
+    }
+
+    private void flow(long t, int src, int dst, int port) {
+        o.clear();
+        o.type = ObservationType.FLOW_START;
+        o.timestampNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(src);
+        o.dstIpLo = IpAddresses.v4MappedLo(dst);
+        o.srcPort = clientPort++;
+        o.dstPort = port;
+        o.ipProto = 6;
+        o.srcMac = 0x0000_1122_3300_0000L | (src & 0xFF);
+        o.dstMac = 0x0000_1122_3300_0000L | (dst & 0xFF);
+        deliver();
+    }
+
+    private void modbus(long t, int src, int dst, int fc, int address, int value) {
+        o.clear();
+        o.type = ObservationType.MODBUS_OP;
+        o.appProtocol = AppProtocol.MODBUS;
+        o.timestampNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(src);
+        o.dstIpLo = IpAddresses.v4MappedLo(dst);
+        o.srcPort = clientPort;
+        o.dstPort = 502;
+        o.ipProto = 6;
+        o.modbus.functionCode = fc;
+        o.modbus.isResponse = false;
+        o.modbus.unitId = 1;
+        o.modbus.startAddress = address;
+        o.modbus.quantity = 1;
+        o.modbus.valueCount = fc == 6 ? 1 : 0;
+        o.modbus.values[0] = value;
+        deliver();
+    }
+
+    /**
+     * Three hours of learning: the HMI keeps one connection to the PLC and reads two register blocks once a second;
+     * twenty workstations appear in the first minutes and talk to a server.
+     */
+    private long learnPolling() {
+        long t = T0;
+        flow(t, HMI, PLC, 502);
+        for (int s = 0; s < LEARN_SECONDS; s++) {
+            t = T0 + s * SECOND;
+            if (s < 20) {
+                flow(t, ip(10, 2, 0, s + 1), FILE_SERVER, 445);
+            }
+            modbus(t, HMI, PLC, 3, 100, 0);
+            modbus(t + SECOND / 2, HMI, PLC, 3, 200, 0);
+        }
+        return t + SECOND;
+    }
+
+    private List<AlertType> types() {
+        return alerts.stream().map(Alert::type).collect(Collectors.toList());
+    }
+
+    @Test
+    void routinePollingAfterLearningRaisesNothing() {
+        long t = learnPolling();
+        for (int s = 0; s < 600; s++) {
+            if (s % 60 == 0) {
+                flow(t + s * SECOND, HMI, PLC, 502);
+            }
+            modbus(t + s * SECOND, HMI, PLC, 3, 100, 0);
+        }
+        assertEquals(List.of(), types());
+    }
+
+    @Test
+    void firstWriteByAMasterThatOnlyReadIsExplained() {
+        long t = learnPolling();
+        modbus(t, HMI, PLC, 6, 40012, 1234);
+        assertEquals(List.of(AlertType.FIRST_WRITE), types());
+        Alert a = alerts.get(0);
+        assertEquals("PLC 10.1.2.7 got Modbus FC6 write to register 40012 (value 1234) from 10.1.3.10, which in 3 h "
+            + "only read with FC3.", a.explanation());
+        assertEquals("T0855", a.type().techniqueId());
+        assertEquals("10.1.2.7", a.device().ip());
+        assertEquals("PLC", a.device().type());
+        assertTrue(a.score() >= 70, "score " + a.score());
+        assertTrue(a.confidence() > 80, "confidence " + a.confidence());
+        // Repeats aggregate into the same alert and are not learned as normal yet.
+        modbus(t + SECOND, HMI, PLC, 6, 40012, 1234);
+        modbus(t + 2 * SECOND, HMI, PLC, 6, 40013, 1);
+        assertEquals(1, alerts.size());
+        assertEquals(3, a.count());
+        assertEquals(t + 2 * SECOND, a.lastSeenNanos());
+        assertEquals(3, a.evidence().size());
+    }
+
+    @Test
+    void aNewMasterIsARogueMasterAndANewPeerAndANewDevice() {
+        long t = learnPolling();
+        flow(t, ATTACKER, PLC, 502);
+        modbus(t + SECOND / 10, ATTACKER, PLC, 6, 40012, 1);
+        assertEquals(List.of(AlertType.NEW_DEVICE, AlertType.NEW_PEER, AlertType.ROGUE_MASTER), types());
+        assertEquals(
+            "PLC 10.1.2.7 got a first tcp/502 connection from 10.1.3.50; in 3 h it had 1 known peer/port pair over 181 "
+                + "active minutes, a new one expected about once in 364 minutes.",
+            alerts.get(1).explanation());
+        assertEquals("PLC 10.1.2.7 got Modbus FC6 write to register 40012 (value 1) from 10.1.3.50, which in 3 h had "
+            + "never sent it Modbus requests.", alerts.get(2).explanation());
+    }
+
+    @Test
+    void aReadOfANewRangeByTheKnownMasterIsReportedAsRareNotAsAnEscalation() {
+        long t = learnPolling();
+        modbus(t, HMI, PLC, 3, 5000, 0);
+        assertEquals(List.of(AlertType.NEW_INDUSTRIAL_OPERATION), types());
+        assertEquals(2, alerts.get(0).severity());
+    }
+
+    @Test
+    void writtenValueOutsideItsLearnedRange() {
+        long t = T0;
+        flow(t, HMI, PLC, 502);
+        for (int s = 0; s < LEARN_SECONDS; s++) {
+            t = T0 + s * SECOND;
+            modbus(t, HMI, PLC, 3, 100, 0);
+            if (s % 300 == 0) {
+                modbus(t, HMI, PLC, 6, 300, 18 + (s / 300) % 5); // set-point between 18 and 22
+            }
+        }
+        t += SECOND;
+        modbus(t, HMI, PLC, 6, 300, 23); // inside the margin
+        assertEquals(List.of(), types());
+        modbus(t + SECOND, HMI, PLC, 6, 300, 95);
+        assertEquals(List.of(AlertType.VALUE_OUT_OF_RANGE), types());
+        // 23 was inside the margin and not alerted on, so it was learned.
+        assertEquals("PLC 10.1.2.7 got register 300 set to 95 by 10.1.3.10 (Modbus FC6); in 3 h the 37 values written "
+            + "there stayed within 18 to 23.", alerts.get(0).explanation());
+    }
+
+    @Test
+    void aServerThatMeetsNewClientsAllTheTimeDoesNotAlertOnOneMore() {
+        long t = T0;
+        for (int s = 0; s < LEARN_SECONDS; s++) {
+            t = T0 + s * SECOND;
+            // a new workstation every 20 s, and regulars
+            int client = s % 20 == 0 ? ip(10, 2, s / 256 % 256, s % 256) : ip(10, 2, 100, s % 5);
+            flow(t, client, FILE_SERVER, 445);
+        }
+        flow(t + SECOND, ip(10, 2, 200, 1), FILE_SERVER, 445);
+        assertTrue(types().stream().noneMatch(x -> x == AlertType.NEW_PEER), types().toString());
+    }
+
+    @Test
+    void alertedBehaviourIsLearnedOnlyWhenItPersists() {
+        long t = learnPolling();
+        modbus(t, HMI, PLC, 6, 40012, 1);
+        assertEquals(1, alerts.size());
+        // Five repeats within a minute: still not normal, so a fresh engine view would alert again.
+        for (int i = 1; i <= 5; i++) {
+            modbus(t + i * SECOND, HMI, PLC, 6, 40012, 1);
+        }
+        assertEquals(1, alerts.size());
+        assertEquals(6, alerts.get(0).count());
+        // The same write every 10 minutes for over an hour: it has persisted, and is now learned.
+        for (int i = 1; i <= 8; i++) {
+            modbus(t + i * 600 * SECOND, HMI, PLC, 6, 40012, 1);
+        }
+        long before = alerts.get(0).count();
+        modbus(t + 9 * 600 * SECOND, HMI, PLC, 6, 40012, 1);
+        assertEquals(before, alerts.get(0).count(), "learned: no longer counted as the alert's repeat");
+    }
+}
