@@ -84,6 +84,9 @@ public final class LearningPlan {
         if (s >= 60) {
             return (s / 60) + " min";
         }
-        return s + " s";
+        if (s >= 1) {
+            return s + " s";
+        }
+        return (nanos / 1_000_000) + " ms";
     }
 }

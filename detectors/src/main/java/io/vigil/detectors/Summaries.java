@@ -47,7 +47,9 @@ final class Summaries {
         }
         switch (op.protocol) {
             case MODBUS:
-                return "register " + op.address;
+                // Bits (coils, discrete inputs) and 16-bit registers are separate address spaces.
+                return (op.function == 1 || op.function == 2 || op.function == 5 || op.function == 15 ? "coil "
+                    : "register ") + op.address;
             case BACNET:
                 return io.vigil.protocols.bacnet.BacnetNames.objectTypeName(op.objectType) + "," + op.address + " "
                     + io.vigil.protocols.bacnet.BacnetNames.propertyName(op.property);

@@ -3,6 +3,8 @@ package io.vigil.sensor.cli;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.live.LiveCapture;
 import io.vigil.sensor.capture.live.LiveCaptureException;
+import io.vigil.export.alerts.AlertLog;
+import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
 import java.io.PrintWriter;
@@ -65,9 +67,22 @@ final class CaptureCommand implements Callable<Integer> {
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
 
+        AlertLog[] alertLog = new AlertLog[1];
+        DetectionSetup detection = options.detection(out, err, alertLog);
+        try {
+            return run(out, err, detection);
+        } finally {
+            if (alertLog[0] != null) {
+                alertLog[0].close();
+            }
+        }
+    }
+
+    private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection)
+        throws Exception {
         RunSummary summary = new RunSummary();
         summary.mode = "capture";
-        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, interfaces.size(),
+        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection, interfaces.size(),
             FlowEndReason.SHUTDOWN)) {
             LiveCapture capture;
             try {

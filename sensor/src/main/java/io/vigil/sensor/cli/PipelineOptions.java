@@ -1,6 +1,11 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.detectors.LearningPlan;
+import io.vigil.export.alerts.AlertLog;
 import io.vigil.protocols.flow.FlowTimeouts;
+import io.vigil.sensor.pipeline.DetectionSetup;
+import java.io.IOException;
+import java.io.PrintWriter;
 import io.vigil.sensor.pipeline.PipelineConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -49,6 +54,69 @@ final class PipelineOptions {
 
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
+
+    @Option(names = "--learn", paramLabel = "DURATION",
+        description = "Learn what is normal for this much capture time from the first packet (e.g. 6h, 90m, 1h30m, 3600s), "
+            + "then detect and alert.")
+    String learn;
+
+    @Option(names = "--learn-until", paramLabel = "TIME",
+        description = "Learn until this capture time (epoch seconds or ISO-8601 such as 2026-11-25T06:00:00Z), then detect.")
+    String learnUntil;
+
+    @Option(names = "--alerts", paramLabel = "FILE",
+        description = "Write alerts as OCSF Detection Finding JSON lines to FILE ('-' for stdout; readable lines then go to "
+            + "stderr).")
+    String alerts;
+
+    @Option(names = "--min-surprise", paramLabel = "BITS", defaultValue = "8",
+        description = "How rare a novelty must have been while learning to alert, in bits: 8 means the device showed new "
+            + "values of that kind less than once in 256 active minutes (default: ${DEFAULT-VALUE}).")
+    double minSurpriseBits;
+
+    /** The learning plan, or null when the run only learns (no --learn / --learn-until). */
+    LearningPlan learningPlan() {
+        if (learn != null && learnUntil != null) {
+            throw new UserError("--learn and --learn-until are alternatives: give one");
+        }
+        if (learn != null) {
+            try {
+                return LearningPlan.forDuration(Durations.parseNanos(learn));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--learn: " + e.getMessage());
+            }
+        }
+        if (learnUntil != null) {
+            try {
+                return LearningPlan.until(Durations.parseInstantNanos(learnUntil));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--learn-until: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Opens the alert outputs and returns how the run detects, or null when it only learns. Readable alert lines go
+     * to {@code console} unless quiet (to {@code errConsole} when the JSON takes stdout).
+     */
+    DetectionSetup detection(PrintWriter console, PrintWriter errConsole, AlertLog[] opened) throws IOException {
+        LearningPlan plan = learningPlan();
+        if (!(minSurpriseBits > 0 && minSurpriseBits <= 64)) {
+            throw new UserError("--min-surprise must be between 0 and 64 bits, got " + minSurpriseBits);
+        }
+        if (plan == null) {
+            if (alerts != null) {
+                throw new UserError("--alerts needs --learn or --learn-until: without them the whole capture is "
+                    + "learning and nothing can be alerted");
+            }
+            return null;
+        }
+        PrintWriter lines = quiet ? null : "-".equals(alerts) ? errConsole : console;
+        AlertLog log = AlertLog.open(alerts, console, lines);
+        opened[0] = log;
+        return new DetectionSetup(plan, minSurpriseBits, log);
+    }
 
     PipelineConfig toConfig(boolean dropWhenFull) {
         if (workers < 1 || workers > 64) {

@@ -3,6 +3,8 @@ package io.vigil.sensor.cli;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
+import io.vigil.export.alerts.AlertLog;
+import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
 import java.io.PrintWriter;
@@ -57,11 +59,24 @@ final class ReplayCommand implements Callable<Integer> {
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
 
+        AlertLog[] alertLog = new AlertLog[1];
+        DetectionSetup detection = options.detection(out, err, alertLog);
+        try {
+            return run(out, err, detection, replaySpeed);
+        } finally {
+            if (alertLog[0] != null) {
+                alertLog[0].close();
+            }
+        }
+    }
+
+    private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection,
+                        ReplaySpeed replaySpeed) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
         try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
-            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, 1,
+            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection, 1,
                 FlowEndReason.END_OF_CAPTURE)) {
                 session.start();
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);

@@ -1,6 +1,13 @@
 package io.vigil.sensor.pipeline;
 
 import io.vigil.baseline.DeviceInventory;
+import io.vigil.detectors.AlertAggregator;
+import io.vigil.detectors.DetectionEngine;
+import io.vigil.detectors.Detector;
+import io.vigil.detectors.IndustrialOperationDetector;
+import io.vigil.detectors.NewDeviceDetector;
+import io.vigil.detectors.NewPeerDetector;
+import io.vigil.detectors.ValueRangeDetector;
 import io.vigil.export.flows.FlowLogWriter;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.ObservationHandler;
@@ -20,21 +27,42 @@ public final class SensorSession implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final List<DeviceInventory> inventories = new ArrayList<>();
+    private final List<DetectionEngine> engines = new ArrayList<>();
     private final FlowLogWriter flowLog;
     private final long startNanos = System.nanoTime();
 
     public SensorSession(PipelineConfig config, Path flowLogFile, int producers, FlowEndReason endReason)
         throws IOException {
+        this(config, flowLogFile, null, producers, endReason);
+    }
+
+    /** With {@code detection} null the run only builds the inventory (and models nothing). */
+    public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, int producers,
+                         FlowEndReason endReason) throws IOException {
         this.flowLog = flowLogFile == null ? null : new FlowLogWriter(flowLogFile);
         for (int i = 0; i < config.deviceShards(); i++) {
-            inventories.add(new DeviceInventory(config.maxDevices()));
+            DeviceInventory inventory = new DeviceInventory(config.maxDevices());
+            inventories.add(inventory);
+            if (detection != null) {
+                engines.add(new DetectionEngine(inventory.table(), detection.plan(),
+                    new AlertAggregator(i, detection.sink()), detectors(inventory), detection.minSurpriseBits()));
+            }
         }
         this.pipeline = new Pipeline(config, this::handlersFor, producers, endReason);
+    }
+
+    /** Every detector of the product, in the order their alerts should appear for one observation. */
+    private static List<Detector> detectors(DeviceInventory inventory) {
+        return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
+            new IndustrialOperationDetector(), new ValueRangeDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
         List<ObservationHandler> handlers = new ArrayList<>();
         handlers.add(inventories.get(shard));
+        if (!engines.isEmpty()) {
+            handlers.add(engines.get(shard)); // after the inventory, which creates the devices
+        }
         if (flowLog != null) {
             handlers.add(flowLog);
         }
@@ -77,6 +105,11 @@ public final class SensorSession implements AutoCloseable {
         }
         summary.devices = devices;
         summary.deviceOverflows = overflows;
+        long alerts = 0;
+        for (DetectionEngine e : engines) {
+            alerts += e.alerts().raised();
+        }
+        summary.alerts = alerts;
     }
 
     public List<DeviceInventory> inventories() {
