@@ -29,6 +29,14 @@ public final class Device {
     private long bytesReceived;
     private long arpClaims;
     private DeviceModel model;
+    /** Bit masks of AppProtocol ordinals this device answered as a server, and spoke as a client. */
+    private int protocolsServed;
+    private int protocolsUsed;
+    private int risks;
+    private String name;
+    private String nameSource;
+    private int bacnetDeviceInstance = -1;
+    private int bacnetVendorId = -1;
 
     Device(int vlan, long ipHi, long ipLo, long nowNanos) {
         this.vlan = vlan;
@@ -151,6 +159,81 @@ public final class Device {
 
     public long bytesReceived() {
         return bytesReceived;
+    }
+
+    void served(io.vigil.protocols.app.AppProtocol p) {
+        protocolsServed |= 1 << p.ordinal();
+    }
+
+    void used(io.vigil.protocols.app.AppProtocol p) {
+        protocolsUsed |= 1 << p.ordinal();
+    }
+
+    public boolean serves(io.vigil.protocols.app.AppProtocol p) {
+        return (protocolsServed & 1 << p.ordinal()) != 0;
+    }
+
+    public boolean uses(io.vigil.protocols.app.AppProtocol p) {
+        return (protocolsUsed & 1 << p.ordinal()) != 0;
+    }
+
+    void risk(DeviceRisk r) {
+        risks |= 1 << r.ordinal();
+    }
+
+    public boolean hasRisk(DeviceRisk r) {
+        return (risks & 1 << r.ordinal()) != 0;
+    }
+
+    /**
+     * Names the device; a better source is not replaced by a worse one (DHCP, then mDNS/LLMNR,
+     * then DNS answers). Allocates only when the name changes.
+     */
+    void name(byte[] buf, int len, String source) {
+        if (len <= 0 || rank(source) < rank(nameSource)) {
+            return;
+        }
+        if (name != null && name.length() == len && source.equals(nameSource)) {
+            boolean same = true;
+            for (int i = 0; i < len && same; i++) {
+                same = name.charAt(i) == (char) (buf[i] & 0xFF);
+            }
+            if (same) {
+                return;
+            }
+        }
+        name = new String(buf, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+        nameSource = source;
+    }
+
+    /** DHCP is the device's own claim; mDNS its own announcement; a DNS answer is someone else's record. */
+    private static int rank(String source) {
+        return source == null ? -1 : source.equals("dhcp") ? 2 : source.equals("mdns") ? 1 : 0;
+    }
+
+    void bacnetIdentity(int deviceInstance, int vendorId) {
+        bacnetDeviceInstance = deviceInstance;
+        if (vendorId >= 0) {
+            bacnetVendorId = vendorId;
+        }
+    }
+
+    /** Host name from DHCP, mDNS/LLMNR or DNS answers; null when none seen. */
+    public String name() {
+        return name;
+    }
+
+    /** "dhcp", "mdns" or "dns". */
+    public String nameSource() {
+        return nameSource;
+    }
+
+    public int bacnetDeviceInstance() {
+        return bacnetDeviceInstance;
+    }
+
+    public int bacnetVendorId() {
+        return bacnetVendorId;
     }
 
     /** The device's pattern-of-life model, created on first use. */

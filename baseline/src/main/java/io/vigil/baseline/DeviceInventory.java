@@ -1,17 +1,24 @@
 package io.vigil.baseline;
 
 import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 
 /**
  * Keeps the device table of one shard up to date from observations: devices appear with their
- * first flow or ARP claim, learn MAC bindings, and accumulate flow counts and volumes.
+ * first flow or ARP claim, learn MAC bindings, accumulate flow counts and volumes, and learn
+ * who they are from what they say ({@link DeviceIdentity}: protocols served and used, names,
+ * industrial identity, risks).
  * The pattern-of-life models build on this table.
  */
 public final class DeviceInventory implements ObservationHandler {
+    /** The I/G bit of a MAC address (least significant bit of its first octet). */
+    private static final long GROUP_BIT = 1L << 40;
+
     private final DeviceTable table;
+    private final DeviceIdentity identity = new DeviceIdentity();
 
     public DeviceInventory(int maxDevices) {
         this.table = new DeviceTable(maxDevices);
@@ -40,16 +47,35 @@ public final class DeviceInventory implements ObservationHandler {
                     server.countFlowAsServer(o.packetsToClient, o.bytesToClient, o.packetsToServer, o.bytesToServer);
                 }
             }
+            if (ownsDestination && o.ipProto == DecodedPacket.PROTO_TCP && o.packetsToClient > 0) {
+                Device server = table.find(o.vlan, o.dstIpHi, o.dstIpLo);
+                if (server != null) {
+                    cleartextService(server, o.dstPort);
+                }
+            }
         } else if (type == ObservationType.ARP_CLAIM && ownsSource) {
             Device sender = touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, o.timestampNanos);
             if (sender != null) {
                 sender.countArpClaim();
             }
+        } else if (o.appProtocol != null && type != ObservationType.PROTOCOL_MISMATCH) {
+            identity.onApp(o, ownsSource ? table.find(o.vlan, o.srcIpHi, o.srcIpLo) : null,
+                ownsDestination ? table.find(o.vlan, o.dstIpHi, o.dstIpLo) : null, table);
+        }
+    }
+
+    private static void cleartextService(Device server, int port) {
+        if (port == 23) {
+            server.risk(DeviceRisk.TELNET);
+        } else if (port == 21) {
+            server.risk(DeviceRisk.FTP);
         }
     }
 
     private Device touch(int vlan, long ipHi, long ipLo, long mac, long nowNanos) {
-        if (!IpAddresses.isUnicast(ipHi, ipLo)) {
+        // A frame sent to a broadcast or multicast MAC is addressed to a group (a subnet broadcast such as
+        // 192.168.0.255 looks unicast without the netmask): not a device.
+        if (!IpAddresses.isUnicast(ipHi, ipLo) || (mac & GROUP_BIT) != 0) {
             return null;
         }
         Device d = table.findOrCreate(vlan, ipHi, ipLo, nowNanos);

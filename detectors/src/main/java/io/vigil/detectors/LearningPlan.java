@@ -30,6 +30,11 @@ public final class LearningPlan {
         return new LearningPlan(-1, epochNanos);
     }
 
+    /** Learn for the whole run and never detect: the inventory and models are built, nothing is alerted. */
+    public static LearningPlan learnOnly() {
+        return new LearningPlan(-1, Long.MAX_VALUE);
+    }
+
     /** Detect from the first packet on: a model loaded from a file already knows what is normal. */
     public static LearningPlan none() {
         return new LearningPlan(0, UNSET);

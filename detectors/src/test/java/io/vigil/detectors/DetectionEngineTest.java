@@ -62,8 +62,8 @@ class DetectionEngineTest {
         o.srcPort = clientPort++;
         o.dstPort = port;
         o.ipProto = 6;
-        o.srcMac = 0x0000_1122_3300_0000L | (src & 0xFF);
-        o.dstMac = 0x0000_1122_3300_0000L | (dst & 0xFF);
+        o.srcMac = 0x0000_0222_3300_0000L | (src & 0xFF);
+        o.dstMac = 0x0000_0222_3300_0000L | (dst & 0xFF);
         deliver();
     }
 

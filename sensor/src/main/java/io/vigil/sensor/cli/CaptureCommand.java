@@ -66,6 +66,7 @@ final class CaptureCommand implements Callable<Integer> {
         }
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
+        RunReport.checkWritable(options.inventory, "--inventory");
 
         AlertLog[] alertLog = new AlertLog[1];
         DetectionSetup detection = options.detection(out, err, alertLog);
@@ -112,6 +113,7 @@ final class CaptureCommand implements Callable<Integer> {
                     }
                     capture.run();
                     session.finish(summary);
+                    RunReport.inventory(session, options, err);
                     summary.bytes = session.pipeline().bytesProcessed();
                     fillInterfaceStats(summary, capture);
                 } finally {

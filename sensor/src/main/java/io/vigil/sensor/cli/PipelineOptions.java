@@ -20,6 +20,10 @@ final class PipelineOptions {
         description = "Write one JSON line per ended flow (conn.log style) to FILE.")
     Path flows;
 
+    @Option(names = "--inventory", paramLabel = "FILE",
+        description = "Write the asset inventory (one JSON line per device: identity, role, protocols, risks) to FILE at the end.")
+    Path inventory;
+
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
         description = "Decode/flow worker threads (default: ${DEFAULT-VALUE}; sharded by a symmetric address-pair hash).")
     int workers;

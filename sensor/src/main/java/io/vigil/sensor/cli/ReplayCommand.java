@@ -58,6 +58,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
+        RunReport.checkWritable(options.inventory, "--inventory");
 
         AlertLog[] alertLog = new AlertLog[1];
         DetectionSetup detection = options.detection(out, err, alertLog);
@@ -82,6 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
                 replay.replay(files);
                 session.finish(summary);
+                RunReport.inventory(session, options, err);
                 summary.packets = replay.packets();
                 summary.bytes = replay.bytes();
                 summary.files = replay.filesRead();

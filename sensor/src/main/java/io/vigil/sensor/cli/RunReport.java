@@ -1,5 +1,6 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,6 +28,18 @@ final class RunReport {
             } catch (IOException e) {
                 err.println("vigil: cannot write statistics to " + options.statsJson + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** Writes the inventory when --inventory was given (after the run has finished). */
+    static void inventory(SensorSession session, PipelineOptions options, PrintWriter err) {
+        if (options.inventory == null) {
+            return;
+        }
+        try {
+            Files.writeString(options.inventory, session.inventory().json(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("vigil: cannot write the inventory to " + options.inventory + ": " + e.getMessage());
         }
     }
 

@@ -1,14 +1,17 @@
 package io.vigil.sensor.pipeline;
 
+import io.vigil.baseline.Device;
 import io.vigil.baseline.DeviceInventory;
 import io.vigil.detectors.AlertAggregator;
 import io.vigil.detectors.DetectionEngine;
 import io.vigil.detectors.Detector;
 import io.vigil.detectors.IndustrialOperationDetector;
+import io.vigil.detectors.LearningPlan;
 import io.vigil.detectors.NewDeviceDetector;
 import io.vigil.detectors.NewPeerDetector;
 import io.vigil.detectors.ValueRangeDetector;
 import io.vigil.export.flows.FlowLogWriter;
+import io.vigil.export.inventory.Inventory;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.sensor.stats.RunSummary;
@@ -36,17 +39,18 @@ public final class SensorSession implements AutoCloseable {
         this(config, flowLogFile, null, producers, endReason);
     }
 
-    /** With {@code detection} null the run only builds the inventory (and models nothing). */
+    /** With {@code detection} null the run learns only: inventory and models are built, nothing is alerted. */
     public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, int producers,
                          FlowEndReason endReason) throws IOException {
         this.flowLog = flowLogFile == null ? null : new FlowLogWriter(flowLogFile);
+        DetectionSetup learnOnly = new DetectionSetup(LearningPlan.learnOnly(), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS,
+            alert -> { });
         for (int i = 0; i < config.deviceShards(); i++) {
             DeviceInventory inventory = new DeviceInventory(config.maxDevices());
             inventories.add(inventory);
-            if (detection != null) {
-                engines.add(new DetectionEngine(inventory.table(), detection.plan(),
-                    new AlertAggregator(i, detection.sink()), detectors(inventory), detection.minSurpriseBits()));
-            }
+            DetectionSetup d = detection != null ? detection : learnOnly;
+            engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, d.sink()),
+                detectors(inventory), d.minSurpriseBits()));
         }
         this.pipeline = new Pipeline(config, this::handlersFor, producers, endReason);
     }
@@ -60,9 +64,7 @@ public final class SensorSession implements AutoCloseable {
     private List<ObservationHandler> handlersFor(int shard) {
         List<ObservationHandler> handlers = new ArrayList<>();
         handlers.add(inventories.get(shard));
-        if (!engines.isEmpty()) {
-            handlers.add(engines.get(shard)); // after the inventory, which creates the devices
-        }
+        handlers.add(engines.get(shard)); // after the inventory, which creates the devices
         if (flowLog != null) {
             handlers.add(flowLog);
         }
@@ -110,6 +112,15 @@ public final class SensorSession implements AutoCloseable {
             alerts += e.alerts().raised();
         }
         summary.alerts = alerts;
+    }
+
+    /** The asset inventory across all shards; call after {@link #finish}. */
+    public Inventory inventory() {
+        List<Device> all = new ArrayList<>();
+        for (DeviceInventory inv : inventories) {
+            all.addAll(inv.table().devices());
+        }
+        return new Inventory(all);
     }
 
     public List<DeviceInventory> inventories() {
