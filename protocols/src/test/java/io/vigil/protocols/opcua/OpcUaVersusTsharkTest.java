@@ -7,12 +7,10 @@ import io.vigil.protocols.testsupport.FrameFields;
 import io.vigil.protocols.testsupport.KnownDifferences;
 import io.vigil.protocols.testsupport.SharedCorpus;
 import io.vigil.protocols.testsupport.Tshark;
-import io.vigil.protocols.testsupport.TsharkCsv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,15 +45,7 @@ class OpcUaVersusTsharkTest {
             if (!Files.exists(csv)) {
                 continue;
             }
-            FrameFields theirs = new FrameFields();
-            for (Map.Entry<Long, String[]> row : TsharkCsv.byFrame(csv).entrySet()) {
-                theirs.touch(row.getKey());
-                for (int f = 0; f < FIELDS.length; f++) {
-                    String[] c = row.getValue();
-                    String v = c.length <= CSV_COLUMN[f] ? "" : c[CSV_COLUMN[f]];
-                    theirs.put(row.getKey(), FIELDS[f], v.replace("|", FrameFields.AGG));
-                }
-            }
+            FrameFields theirs = FrameFields.fromCsv(csv, FIELDS, CSV_COLUMN);
             OpcUaParser parser = new OpcUaParser();
             FrameFields ours = new FrameFields();
             long[] count = {0};

@@ -59,6 +59,13 @@ public final class DiffReport {
         }
     }
 
+    /** Counts a comparison only where the reference has a value: what it does not decode says nothing. */
+    public void fieldIfTheirs(String file, String frame, String field, String ours, String theirs) {
+        if (theirs != null && !theirs.isEmpty()) {
+            field(file, frame, field, ours == null ? "" : ours, theirs);
+        }
+    }
+
     /** A line for the printed summary (per-file numbers and the like). */
     public void line(String text) {
         lines.append(text).append('\n');

@@ -1,5 +1,7 @@
 package io.vigil.protocols.testsupport;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +39,23 @@ public final class FrameFields {
         return f;
     }
 
+    /**
+     * A committed {@code *.tshark.csv} ({@link TsharkCsv}) as frame fields: {@code fields[i]} from column
+     * {@code columns[i]}, tshark's {@code |}-aggregated occurrences as one list; every row counts as a frame.
+     */
+    public static FrameFields fromCsv(Path csv, String[] fields, int[] columns) throws IOException {
+        FrameFields theirs = new FrameFields();
+        for (Map.Entry<Long, String[]> row : TsharkCsv.byFrame(csv).entrySet()) {
+            theirs.touch(row.getKey());
+            String[] c = row.getValue();
+            for (int f = 0; f < fields.length; f++) {
+                String v = c.length <= columns[f] ? "" : c[columns[f]];
+                theirs.put(row.getKey(), fields[f], v.replace("|", AGG));
+            }
+        }
+        return theirs;
+    }
+
     public String get(long frame, String field) {
         return frames.getOrDefault(frame, Map.of()).getOrDefault(field, "");
     }
@@ -59,5 +78,15 @@ public final class FrameFields {
             }
         }
         return all.size();
+    }
+
+    /** {@link #compare} for one capture, adding its "fields compared, agreed" line to the report's summary. */
+    public static void compareFile(DiffReport report, String file, FrameFields ours, FrameFields theirs,
+                                   String... fields) {
+        long compared = report.compared();
+        long agreed = report.agreed();
+        compare(report, file, ours, theirs, fields);
+        report.line(String.format("  %-40s fields %5d agree %5d", file, report.compared() - compared,
+            report.agreed() - agreed));
     }
 }

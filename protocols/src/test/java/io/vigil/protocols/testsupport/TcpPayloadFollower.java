@@ -1,6 +1,9 @@
 package io.vigil.protocols.testsupport;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The in-order byte stream of one TCP direction, as simple as a differential test can afford: bytes already seen
@@ -54,5 +57,25 @@ public final class TcpPayloadFollower {
     public void consume(int n) {
         System.arraycopy(buf, n, buf, 0, len - n);
         len -= n;
+    }
+
+    /** A stream parser under test: parses {@code buf[0, len)} of one direction and returns the bytes it used. */
+    public interface StreamParser {
+        int parse(TcpSegment segment, boolean fromClient, byte[] buf, int len);
+    }
+
+    /**
+     * Follows every connection (tshark's tcp.stream) in both directions, the client being the side with the higher
+     * port, and offers each direction's pending bytes to {@code parser} after every segment.
+     */
+    public static void followByStream(List<TcpSegment> segments, StreamParser parser) {
+        Map<String, TcpPayloadFollower> followers = new HashMap<>();
+        for (TcpSegment s : segments) {
+            boolean fromClient = s.dstPort < s.srcPort;
+            TcpPayloadFollower f = followers.computeIfAbsent(s.stream + (fromClient ? "c" : "s"),
+                k -> new TcpPayloadFollower());
+            f.add(s.seq, s.payload);
+            f.consume(parser.parse(s, fromClient, f.buf, f.len));
+        }
     }
 }
