@@ -1,26 +1,19 @@
 package io.vigil.protocols.bacnet;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
+import io.vigil.protocols.testsupport.DiffReport;
+import io.vigil.protocols.testsupport.KnownDifferences;
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
+import io.vigil.protocols.testsupport.TsharkCsv;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,122 +44,40 @@ class BacnetVersusTsharkTest {
         "bacapp.more_segments",
     };
 
-    static Path corpus() {
-        for (String p : new String[] {"../../shared/pcaps/bacnet", "../shared/pcaps/bacnet"}) {
-            Path d = Path.of(p);
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private final BacnetParser parser = new BacnetParser();
     private final BacnetPdu pdu = new BacnetPdu();
 
-    private long compared;
-    private long agreed;
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private final List<String> disagreements = new ArrayList<>();
+    private DiffReport report;
 
     @Test
     void agreesWithWireshark() throws Exception {
-        Path dir = corpus();
+        Path dir = SharedCorpus.dir("bacnet");
         assumeTrue(dir != null, "../shared/pcaps/bacnet not present");
-        assumeTrue(onPath("tshark"), "tshark not on PATH");
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> {
-                String n = p.getFileName().toString();
-                return (n.endsWith(".pcap") || n.endsWith(".pcapng"))
-                        && Files.exists(p.resolveSibling(n + ".tshark.csv"));
-            }).sorted().collect(Collectors.toList());
-        }
+        assumeTrue(Tshark.available(), "tshark not on PATH");
+        List<Path> files = SharedCorpus.files(dir, n -> (n.endsWith(".pcap") || n.endsWith(".pcapng"))
+                && Files.exists(dir.resolve(n + ".tshark.csv")));
         assumeTrue(!files.isEmpty(), "no captures with tshark references");
+        report = new DiffReport("bacnet", KnownDifferences.load("/bacnet/known-differences.txt"));
         int frames = 0;
         int bacnetFrames = 0;
-        StringBuilder summary = new StringBuilder();
         for (Path f : files) {
             int[] counts = compareFile(f);
             frames += counts[0];
             bacnetFrames += counts[1];
-            summary.append(String.format("  %-55s udp frames %5d, BACnet/IP %5d%n", f.getFileName(), counts[0],
+            report.line(String.format("  %-55s udp frames %5d, BACnet/IP %5d", f.getFileName(), counts[0],
                     counts[1]));
         }
-        Set<String> known = knownDifferences();
-        List<String> unlisted = new ArrayList<>();
-        Set<String> used = new HashSet<>();
-        for (String d : disagreements) {
-            if (known.contains(d)) {
-                used.add(d);
-            } else {
-                unlisted.add(d);
-            }
-        }
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        summary.insert(0, String.format("BacnetVersusTsharkTest: %d files, %d UDP frames, %d BACnet/IP, %d fields "
-                + "compared, %d agree (%.3f%%), %d differences (%d listed)%n", files.size(), frames, bacnetFrames,
-                compared, agreed, pct, disagreements.size(), used.size()));
-        perField.forEach((k, v) -> summary.append(String.format("    %-32s %7d compared %7d agree%n", k, v[0], v[1])));
-        System.out.print(summary);
-        if (!unlisted.isEmpty()) {
-            StringBuilder sb = new StringBuilder(unlisted.size() + " unlisted differences (file, frame, field, ours, "
-                    + "tshark):\n");
-            unlisted.stream().limit(80).forEach(u -> sb.append(u).append('\n'));
-            throw new AssertionError(sb.toString());
-        }
-        assertTrue(compared > 10_000, "fields compared: " + compared);
-        assertTrue(pct >= 99.0, "agreement " + pct);
-    }
-
-    private static Set<String> knownDifferences() throws IOException {
-        Set<String> s = new HashSet<>();
-        try (InputStream in = BacnetVersusTsharkTest.class.getResourceAsStream("/bacnet/known-differences.txt")) {
-            if (in == null) {
-                return s;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t");
-                if (c.length >= 6) {
-                    s.add(String.join("\t", c[0], c[1], c[2], c[3], c[4]));
-                }
-            }
-        }
-        return s;
+        report.verify(String.format("BacnetVersusTsharkTest: %d files, %d UDP frames, %d BACnet/IP; %s", files.size(),
+                frames, bacnetFrames, report.headline()), 10_001, false);
     }
 
     private int[] compareFile(Path file) throws Exception {
         String name = file.getFileName().toString();
         Map<String, Map<String, String>> csv = readCsv(file.resolveSibling(name + ".tshark.csv"));
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-Y", "udp", "-T", "fields",
-                "-E", "separator=/t", "-E", "occurrence=f", "-e", "frame.number", "-e", "udp.payload"));
-        for (String e : EXTRA) {
-            cmd.add("-e");
-            cmd.add(e);
-        }
-        List<String> lines = run(cmd);
         int udp = 0;
         int bacnet = 0;
-        for (String line : lines) {
-            String[] c = line.split("\t", -1);
-            if (c.length < 2 + EXTRA.length || c[1].isEmpty()) {
+        for (String[] c : Tshark.udpRows(file, EXTRA)) {
+            if (c[1].isEmpty()) {
                 continue;
             }
             udp++;
@@ -195,15 +106,7 @@ class BacnetVersusTsharkTest {
     }
 
     private void field(String file, String frame, String field, String ours, String theirs) {
-        long[] c = perField.computeIfAbsent(field, k -> new long[2]);
-        c[0]++;
-        compared++;
-        if (ours.equals(theirs)) {
-            agreed++;
-            c[1]++;
-        } else {
-            disagreements.add(String.join("\t", file, frame, field, ours, theirs));
-        }
+        report.field(file, frame, field, ours, theirs);
     }
 
     /** tshark prints some fields in hex (0x0a), booleans as True/False or 1/0, and repeats fields with '|'. */
@@ -308,66 +211,13 @@ class BacnetVersusTsharkTest {
     }
 
     private static Map<String, Map<String, String>> readCsv(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        Map<String, Map<String, String>> rows = new HashMap<>();
-        if (lines.isEmpty()) {
-            return rows;
-        }
-        List<String> header = splitCsv(lines.get(0));
-        for (int i = 1; i < lines.size(); i++) {
-            List<String> c = splitCsv(lines.get(i));
-            Map<String, String> row = new HashMap<>();
-            for (int k = 0; k < header.size() && k < c.size(); k++) {
-                row.put(header.get(k), c.get(k));
-            }
+        Map<String, Map<String, String>> rows = TsharkCsv.byFrameAndName(csv);
+        for (Map<String, String> row : rows.values()) {
             String[] listFields = {"bacapp.property_identifier"};
             for (String lf : listFields) {
                 row.put(lf + "(all)", row.getOrDefault(lf, ""));
             }
-            rows.put(row.get("frame.number"), row);
         }
         return rows;
-    }
-
-    private static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else {
-                    quoted = !quoted;
-                }
-            } else if (ch == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
-    }
-
-    static List<String> run(List<String> cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String l; (l = r.readLine()) != null;) {
-                lines.add(l);
-            }
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("tshark timed out: " + cmd);
-        }
-        return lines;
     }
 }

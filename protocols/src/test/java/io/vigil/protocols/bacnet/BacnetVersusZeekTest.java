@@ -3,6 +3,8 @@ package io.vigil.protocols.bacnet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +29,9 @@ class BacnetVersusZeekTest {
 
     @Test
     void countsMatchZeekIcsnpp() throws Exception {
-        Path dir = BacnetVersusTsharkTest.corpus();
+        Path dir = SharedCorpus.dir("bacnet");
         assumeTrue(dir != null, "../shared/pcaps/bacnet not present");
-        assumeTrue(BacnetVersusTsharkTest.onPath("tshark"), "tshark not on PATH");
+        assumeTrue(Tshark.available(), "tshark not on PATH");
         List<Path> logs;
         try (Stream<Path> s = Files.list(dir)) {
             logs = s.map(d -> d.resolve("zeek-icsnpp/bacnet.log")).filter(Files::exists).sorted()
@@ -54,7 +56,7 @@ class BacnetVersusZeekTest {
                 }
             }
             Map<String, Integer> ours = new TreeMap<>();
-            for (String l : BacnetVersusTsharkTest.run(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "udp",
+            for (String l : Tshark.run(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "udp",
                     "-T", "fields", "-e", "udp.payload"))) {
                 if (l.isEmpty()) {
                     continue;

@@ -3,6 +3,7 @@ package io.vigil.protocols.dhcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.protocols.testsupport.ThreadAllocation;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class DhcpRobustnessTest {
             byte[] s = samples[i % 3];
             p.parse(s, 0, s.length, m);
         }
-        long before = UdpDifferential.allocatedBytes();
+        long before = ThreadAllocation.bytes();
         org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0, "allocation counting unsupported");
         int types = 0;
         for (int i = 0; i < 100_000; i++) {
@@ -70,7 +71,7 @@ class DhcpRobustnessTest {
             p.parse(s, 0, s.length, m);
             types += m.messageType;
         }
-        long used = UdpDifferential.allocatedBytes() - before;
+        long used = ThreadAllocation.bytes() - before;
         assertTrue(types > 0);
         assertTrue(used < 64 * 1024, "allocated " + used + " bytes over 100k messages");
     }

@@ -2,6 +2,10 @@ package io.vigil.protocols.dhcp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vigil.protocols.testsupport.DiffReport;
+import io.vigil.protocols.testsupport.KnownDifferences;
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,10 +20,10 @@ class DhcpVersusTsharkTest {
 
     @Test
     void agreesWithTshark() throws Exception {
-        Path dir = UdpDifferential.corpus();
+        Path dir = SharedCorpus.root();
         assumeTrue(dir != null, "../shared/pcaps not present");
-        assumeTrue(UdpDifferential.tsharkOnPath(), "tshark not on PATH");
-        UdpDifferential d = new UdpDifferential();
+        assumeTrue(Tshark.available(), "tshark not on PATH");
+        DiffReport d = new DiffReport("DhcpVersusTsharkTest", KnownDifferences.load("/dhcp/known-differences.txt"));
         DhcpParser p = new DhcpParser();
         DhcpMessage m = new DhcpMessage();
         for (String f : FILES) {
@@ -27,25 +31,27 @@ class DhcpVersusTsharkTest {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String[] c : UdpDifferential.tshark(file, "dhcp.type", "dhcp.option.dhcp", "dhcp.hw.mac_addr",
+            for (String[] c : Tshark.udpRows(file, "dhcp.type", "dhcp.option.dhcp", "dhcp.hw.mac_addr",
                     "dhcp.option.hostname", "dhcp.option.requested_ip_address")) {
                 if (c[2].isEmpty()) {
                     continue; // not DHCP to tshark (it dissects by port)
                 }
-                byte[] b = UdpDifferential.hex(c[1]);
+                byte[] b = Tshark.hex(c[1]);
                 boolean ok = p.parse(b, 0, b.length, m);
-                d.field(f, c[0], "is_bootp", ok ? "1" : "0", "1");
+                d.fieldIfTheirs(f, c[0], "is_bootp", ok ? "1" : "0", "1");
                 if (!ok) {
                     continue;
                 }
-                d.field(f, c[0], "dhcp.option.dhcp", m.messageType < 0 ? "" : Integer.toString(m.messageType), c[3]);
-                d.field(f, c[0], "dhcp.hw.mac_addr", m.macString(), c[4]);
-                d.field(f, c[0], "dhcp.option.hostname", m.string(m.hostnameOffset, m.hostnameLength), c[5]);
-                d.field(f, c[0], "dhcp.option.requested_ip_address", m.hasRequestedIp ? dotted(m.requestedIp) : "",
+                d.fieldIfTheirs(f, c[0], "dhcp.option.dhcp",
+                        m.messageType < 0 ? "" : Integer.toString(m.messageType), c[3]);
+                d.fieldIfTheirs(f, c[0], "dhcp.hw.mac_addr", m.macString(), c[4]);
+                d.fieldIfTheirs(f, c[0], "dhcp.option.hostname", m.string(m.hostnameOffset, m.hostnameLength), c[5]);
+                d.fieldIfTheirs(f, c[0], "dhcp.option.requested_ip_address",
+                        m.hasRequestedIp ? dotted(m.requestedIp) : "",
                         c[6]);
             }
         }
-        d.check("DhcpVersusTsharkTest", "/dhcp/known-differences.txt");
+        d.verify(d.headline(), 1, false);
     }
 
     static String dotted(int ip) {

@@ -2,6 +2,10 @@ package io.vigil.protocols.dhcp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vigil.protocols.testsupport.DiffReport;
+import io.vigil.protocols.testsupport.KnownDifferences;
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +22,9 @@ import org.junit.jupiter.api.Test;
 class DhcpVersusZeekTest {
     @Test
     void agreesWithZeek() throws Exception {
-        Path dir = UdpDifferential.corpus();
+        Path dir = SharedCorpus.root();
         assumeTrue(dir != null, "../shared/pcaps not present");
-        assumeTrue(UdpDifferential.tsharkOnPath(), "tshark not on PATH");
+        assumeTrue(Tshark.available(), "tshark not on PATH");
         Path log = dir.resolve("it/zeek_dhcp.expected/zeek/base.protocols.dhcp.dhcp-all-msg-types/dhcp.log");
         Path pcap = dir.resolve("it/zeek_dhcp.pcap");
         assumeTrue(Files.exists(log) && Files.exists(pcap), "zeek_dhcp baseline absent");
@@ -46,8 +50,8 @@ class DhcpVersusZeekTest {
         Set<String> ourMacs = new LinkedHashSet<>();
         Set<String> ourHosts = new LinkedHashSet<>();
         Set<String> ourRequested = new LinkedHashSet<>();
-        for (String[] r : UdpDifferential.tshark(pcap)) {
-            byte[] b = UdpDifferential.hex(r[1]);
+        for (String[] r : Tshark.udpRows(pcap)) {
+            byte[] b = Tshark.hex(r[1]);
             if (!p.parse(b, 0, b.length, m)) {
                 continue;
             }
@@ -58,15 +62,16 @@ class DhcpVersusZeekTest {
                 ourRequested.add(DhcpVersusTsharkTest.dotted(m.requestedIp));
             }
         }
-        UdpDifferential d = new UdpDifferential();
+        DiffReport d = new DiffReport("DhcpVersusZeekTest", KnownDifferences.load("/dhcp/known-differences.txt"));
         String f = "it/zeek_dhcp.pcap";
-        d.field(f, "-", "zeek.msg_types", String.join(",", ourTypes), String.join(",", types));
-        d.field(f, "-", "zeek.mac", String.join(",", ourMacs), String.join(",", macs));
-        d.field(f, "-", "zeek.host_name", String.join(",", ourHosts), String.join(",", hosts));
+        d.fieldIfTheirs(f, "-", "zeek.msg_types", String.join(",", ourTypes), String.join(",", types));
+        d.fieldIfTheirs(f, "-", "zeek.mac", String.join(",", ourMacs), String.join(",", macs));
+        d.fieldIfTheirs(f, "-", "zeek.host_name", String.join(",", ourHosts), String.join(",", hosts));
         // Zeek keeps the last requested address of a transaction; we list each distinct one.
-        d.field(f, "-", "zeek.requested_addr.subset", ourRequested.containsAll(requested) ? "yes" : String.join(",",
+        d.fieldIfTheirs(f, "-", "zeek.requested_addr.subset",
+                ourRequested.containsAll(requested) ? "yes" : String.join(",",
                 ourRequested), "yes");
-        d.check("DhcpVersusZeekTest", "/dhcp/known-differences.txt");
+        d.verify(d.headline(), 1, false);
     }
 
     private static void add(Set<String> s, String v) {

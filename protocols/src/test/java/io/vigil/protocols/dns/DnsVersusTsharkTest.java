@@ -3,23 +3,21 @@ package io.vigil.protocols.dns;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
+import io.vigil.protocols.testsupport.DiffReport;
+import io.vigil.protocols.testsupport.KnownDifferences;
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,41 +43,15 @@ class DnsVersusTsharkTest {
 
     private final DnsParser parser = new DnsParser();
     private final DnsMessage m = new DnsMessage();
-    private long compared;
-    private long agreed;
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private final List<String> disagreements = new ArrayList<>();
+    private DiffReport report;
     /** file name -> every DNS payload tshark found in it, in frame order (for the Zeek comparison). */
     private final Map<String, List<byte[]>> payloads = new TreeMap<>();
 
-    static Path corpus() {
-        for (String p : new String[] {"../../shared/pcaps", "../shared/pcaps"}) {
-            Path d = Path.of(p);
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void agreesWithWiresharkAndZeek() throws Exception {
-        Path dir = corpus();
+        Path dir = SharedCorpus.root();
         assumeTrue(dir != null, "../shared/pcaps not present");
-        assumeTrue(onPath("tshark") && onPath("mergecap"), "tshark/mergecap not on PATH");
+        assumeTrue(Tshark.onPath("tshark") && Tshark.onPath("mergecap"), "tshark/mergecap not on PATH");
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(p -> {
@@ -88,6 +60,7 @@ class DnsVersusTsharkTest {
             }).sorted().collect(Collectors.toList());
         }
         assumeTrue(!files.isEmpty(), "no captures");
+        report = new DiffReport("dns", KnownDifferences.load("/dns/known-differences.txt"));
         int frames = runMerged(dir, files);
         if (frames < 0) {
             frames = 0;
@@ -97,34 +70,12 @@ class DnsVersusTsharkTest {
         }
         int zeekRows = compareZeek(dir);
 
-        Set<String> known = knownDifferences();
-        List<String> unlisted = new ArrayList<>();
-        Set<String> used = new HashSet<>();
-        for (String d : disagreements) {
-            if (known.contains(d)) {
-                used.add(d);
-            } else {
-                unlisted.add(d);
-            }
-        }
-        Set<String> stale = new HashSet<>(known);
-        stale.removeAll(used);
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        StringBuilder summary = new StringBuilder(String.format("DnsVersusTsharkTest: %d captures, %d DNS/mDNS/LLMNR "
-                + "frames, %d Zeek dns.log rows, %d fields compared, %d agree (%.3f%%), %d differences (%d listed)%n",
-                files.size(), frames, zeekRows, compared, agreed, pct, disagreements.size(), used.size()));
+        StringBuilder summary = new StringBuilder();
         payloads.forEach((k, v) -> summary.append(String.format("    %-45s %4d frames%n", k, v.size())));
-        perField.forEach((k, v) -> summary.append(String.format("    %-22s %6d compared %6d agree%n", k, v[0], v[1])));
-        System.out.print(summary);
-        if (!unlisted.isEmpty()) {
-            StringBuilder sb = new StringBuilder(unlisted.size() + " unlisted differences (file, frame, field, ours, "
-                    + "reference):\n");
-            unlisted.stream().limit(80).forEach(u -> sb.append(u).append('\n'));
-            throw new AssertionError(sb.toString());
-        }
-        assertTrue(stale.isEmpty(), "listed differences that no longer occur: " + stale);
+        report.line(summary.toString().stripTrailing());
         assertTrue(frames >= 40, "DNS frames compared: " + frames);
-        assertTrue(pct >= 99.0, "agreement " + pct);
+        report.verify(String.format("DnsVersusTsharkTest: %d captures, %d DNS/mDNS/LLMNR frames, %d Zeek dns.log rows;"
+                + " %s", files.size(), frames, zeekRows, report.headline()), 0, true);
     }
 
     /** Returns the frames compared, or -1 when the merged numbering cannot be trusted. */
@@ -324,15 +275,7 @@ class DnsVersusTsharkTest {
     // ---------------------------------------------------------------------------------------------------- helpers
 
     private void field(String file, String frame, String field, String ours, String theirs) {
-        long[] c = perField.computeIfAbsent(field, k -> new long[2]);
-        c[0]++;
-        compared++;
-        if (ours.equals(theirs)) {
-            agreed++;
-            c[1]++;
-        } else {
-            disagreements.add(String.join("\t", file, frame, field, ours, theirs));
-        }
+        report.field(file, frame, field, ours, theirs);
     }
 
     private static String num(String v) {
@@ -395,41 +338,7 @@ class DnsVersusTsharkTest {
         return n;
     }
 
-    private static Set<String> knownDifferences() throws IOException {
-        Set<String> s = new HashSet<>();
-        try (InputStream in = DnsVersusTsharkTest.class.getResourceAsStream("/dns/known-differences.txt")) {
-            if (in == null) {
-                return s;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length >= 6) {
-                    s.add(String.join("\t", c[0], c[1], c[2], c[3], c[4]));
-                }
-            }
-        }
-        return s;
-    }
-
     static List<String> run(List<String> cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String l; (l = r.readLine()) != null;) {
-                lines.add(l);
-            }
-        }
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + cmd.get(0));
-        }
-        return lines;
+        return Tshark.run(cmd);
     }
 }

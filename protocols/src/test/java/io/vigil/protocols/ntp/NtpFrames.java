@@ -1,6 +1,6 @@
 package io.vigil.protocols.ntp;
 
-import io.vigil.protocols.dhcp.UdpDifferential;
+import io.vigil.protocols.testsupport.Tshark;
 
 /** Test datagrams: two from zeek_ntp.pcap and hand-built control/private queries. */
 final class NtpFrames {
@@ -19,7 +19,7 @@ final class NtpFrames {
     }
 
     static byte[] bytes(String hex) {
-        return UdpDifferential.hex(hex);
+        return Tshark.hex(hex);
     }
 
     static byte[][] samples() {

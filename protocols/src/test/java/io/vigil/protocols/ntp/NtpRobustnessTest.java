@@ -2,7 +2,7 @@ package io.vigil.protocols.ntp;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.dhcp.UdpDifferential;
+import io.vigil.protocols.testsupport.ThreadAllocation;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -46,13 +46,13 @@ class NtpRobustnessTest {
         for (int i = 0; i < 50_000; i++) {
             p.parse(samples[i & 3], 0, samples[i & 3].length, m);
         }
-        long before = UdpDifferential.allocatedBytes();
+        long before = ThreadAllocation.bytes();
         org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0, "allocation counting unsupported");
         for (int i = 0; i < 100_000; i++) {
             p.parse(samples[i & 3], 0, samples[i & 3].length, m);
             sum += m.mode;
         }
-        long used = UdpDifferential.allocatedBytes() - before;
+        long used = ThreadAllocation.bytes() - before;
         assertTrue(sum > 0);
         assertTrue(used < 64 * 1024, "allocated " + used + " bytes over 100k messages");
     }

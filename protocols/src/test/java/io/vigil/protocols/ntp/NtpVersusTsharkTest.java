@@ -2,7 +2,10 @@ package io.vigil.protocols.ntp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vigil.protocols.dhcp.UdpDifferential;
+import io.vigil.protocols.testsupport.DiffReport;
+import io.vigil.protocols.testsupport.KnownDifferences;
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,10 +19,10 @@ class NtpVersusTsharkTest {
 
     @Test
     void agreesWithTshark() throws Exception {
-        Path dir = UdpDifferential.corpus();
+        Path dir = SharedCorpus.root();
         assumeTrue(dir != null, "../shared/pcaps not present");
-        assumeTrue(UdpDifferential.tsharkOnPath(), "tshark not on PATH");
-        UdpDifferential d = new UdpDifferential();
+        assumeTrue(Tshark.available(), "tshark not on PATH");
+        DiffReport d = new DiffReport("NtpVersusTsharkTest", KnownDifferences.load("/ntp/known-differences.txt"));
         NtpParser p = new NtpParser();
         NtpMessage m = new NtpMessage();
         for (String f : FILES) {
@@ -27,18 +30,18 @@ class NtpVersusTsharkTest {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String[] c : UdpDifferential.tshark(file, "ntp.flags.mode", "ntp.stratum", "ntp.flags.vn")) {
+            for (String[] c : Tshark.udpRows(file, "ntp.flags.mode", "ntp.stratum", "ntp.flags.vn")) {
                 if (c[2].isEmpty()) {
                     continue;
                 }
-                byte[] b = UdpDifferential.hex(c[1]);
+                byte[] b = Tshark.hex(c[1]);
                 boolean ok = p.parse(b, 0, b.length, m);
-                d.field(f, c[0], "is_ntp", ok ? "1" : "0", "1");
-                d.field(f, c[0], "ntp.flags.mode", Integer.toString(m.mode), c[2]);
-                d.field(f, c[0], "ntp.stratum", m.stratum < 0 ? "" : Integer.toString(m.stratum), c[3]);
-                d.field(f, c[0], "ntp.flags.vn", Integer.toString(m.version), c[4]);
+                d.fieldIfTheirs(f, c[0], "is_ntp", ok ? "1" : "0", "1");
+                d.fieldIfTheirs(f, c[0], "ntp.flags.mode", Integer.toString(m.mode), c[2]);
+                d.fieldIfTheirs(f, c[0], "ntp.stratum", m.stratum < 0 ? "" : Integer.toString(m.stratum), c[3]);
+                d.fieldIfTheirs(f, c[0], "ntp.flags.vn", Integer.toString(m.version), c[4]);
             }
         }
-        d.check("NtpVersusTsharkTest", "/ntp/known-differences.txt");
+        d.verify(d.headline(), 1, false);
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.protocols.snmp;
 
-import io.vigil.protocols.dhcp.UdpDifferential;
+import io.vigil.protocols.testsupport.Tshark;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -20,7 +20,7 @@ final class SnmpFrames {
     }
 
     static byte[] bytes(String hex) {
-        return UdpDifferential.hex(hex);
+        return Tshark.hex(hex);
     }
 
     static byte[] tlv(int tag, byte[]... parts) {

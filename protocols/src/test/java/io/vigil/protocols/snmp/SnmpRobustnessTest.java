@@ -3,7 +3,7 @@ package io.vigil.protocols.snmp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.dhcp.UdpDifferential;
+import io.vigil.protocols.testsupport.ThreadAllocation;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +82,7 @@ class SnmpRobustnessTest {
             byte[] s = samples[i % samples.length];
             p.parse(s, 0, s.length, m);
         }
-        long before = UdpDifferential.allocatedBytes();
+        long before = ThreadAllocation.bytes();
         org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0, "allocation counting unsupported");
         long sum = 0;
         for (int i = 0; i < 100_000; i++) {
@@ -93,7 +93,7 @@ class SnmpRobustnessTest {
                 sum += SnmpParser.oidArcs(s, m.oidOffset[0], m.oidLength[0], arcs);
             }
         }
-        long used = UdpDifferential.allocatedBytes() - before;
+        long used = ThreadAllocation.bytes() - before;
         assertTrue(sum != 0);
         assertTrue(used < 64 * 1024, "allocated " + used + " bytes over 100k messages");
     }

@@ -2,7 +2,10 @@ package io.vigil.protocols.snmp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vigil.protocols.dhcp.UdpDifferential;
+import io.vigil.protocols.testsupport.DiffReport;
+import io.vigil.protocols.testsupport.KnownDifferences;
+import io.vigil.protocols.testsupport.SharedCorpus;
+import io.vigil.protocols.testsupport.Tshark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +24,10 @@ class SnmpVersusZeekTest {
 
     @Test
     void agreesWithZeek() throws Exception {
-        Path dir = UdpDifferential.corpus();
+        Path dir = SharedCorpus.root();
         assumeTrue(dir != null, "../shared/pcaps not present");
-        assumeTrue(UdpDifferential.tsharkOnPath(), "tshark not on PATH");
-        UdpDifferential d = new UdpDifferential();
+        assumeTrue(Tshark.available(), "tshark not on PATH");
+        DiffReport d = new DiffReport("SnmpVersusZeekTest", KnownDifferences.load("/snmp/known-differences.txt"));
         SnmpParser p = new SnmpParser();
         SnmpMessage m = new SnmpMessage();
         for (String f : FILES) {
@@ -33,7 +36,7 @@ class SnmpVersusZeekTest {
             if (!Files.exists(pcap) || !Files.isDirectory(expected)) {
                 continue;
             }
-            List<String[]> rows = UdpDifferential.tshark(pcap, "snmp.data");
+            List<String[]> rows = Tshark.udpRows(pcap, "snmp.data");
             rows.removeIf(r -> r[2].isEmpty());
             List<List<String>> events = null;
             try (Stream<Path> s = Files.walk(expected)) {
@@ -48,7 +51,7 @@ class SnmpVersusZeekTest {
                 continue;
             }
             for (int i = 0; i < rows.size(); i++) {
-                byte[] b = UdpDifferential.hex(rows.get(i)[1]);
+                byte[] b = Tshark.hex(rows.get(i)[1]);
                 p.parse(b, 0, b.length, m);
                 List<String> ours = ours(m);
                 List<String> theirs = events.get(i);
@@ -56,12 +59,12 @@ class SnmpVersusZeekTest {
                     String t = theirs.get(k);
                     String key = t.substring(0, t.indexOf('='));
                     String o = k < ours.size() ? ours.get(k) : "";
-                    d.field(f, rows.get(i)[0], key, o.startsWith(key + "=") ? o.substring(key.length() + 1) : o,
+                    d.fieldIfTheirs(f, rows.get(i)[0], key, o.startsWith(key + "=") ? o.substring(key.length() + 1) : o,
                             t.substring(key.length() + 1));
                 }
             }
         }
-        d.check("SnmpVersusZeekTest", "/snmp/known-differences.txt");
+        d.verify(d.headline(), 1, false);
     }
 
     /** Our message in the shape {@link #events} produces. */

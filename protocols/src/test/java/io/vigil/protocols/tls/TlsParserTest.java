@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.protocols.testsupport.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,8 @@ class TlsParserTest {
                 String sni, String alpn, int alpnCount, String ja3, boolean hrr, boolean malformed) {
         static Seen of(TlsHello h) {
             return new Seen(h.handshakeType, h.recordVersion, h.legacyVersion, h.supportedVersion, h.cipherSuiteCount,
-                h.selectedCipherSuite, h.extensionCount, TsharkDiff.ascii(h.data, h.sniOffset, h.sniLength),
-                TsharkDiff.ascii(h.data, h.alpnOffset, h.alpnLength), h.alpnCount, h.ja3Valid ? hex(h.ja3) : "",
+                h.selectedCipherSuite, h.extensionCount, Bytes.latin1(h.data, h.sniOffset, h.sniLength),
+                Bytes.latin1(h.data, h.alpnOffset, h.alpnLength), h.alpnCount, h.ja3Valid ? hex(h.ja3) : "",
                 h.helloRetryRequest, h.malformed);
         }
     }
