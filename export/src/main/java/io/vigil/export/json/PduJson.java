@@ -320,6 +320,10 @@ public final class PduJson {
         if (m.cipSequence >= 0) {
             j.field("cip_sequence", m.cipSequence);
         }
+        if (m.connectionClass >= 0) {
+            j.field("connection_class", m.connectionClass);
+            optional(j, "connection_instance", m.connectionInstance);
+        }
         if (!m.hasCip) {
             j.nullField("cip_service");
             if (m.malformed) {
@@ -339,6 +343,10 @@ public final class PduJson {
         optional(j, "attribute", m.attribute);
         if (m.member >= 0) {
             j.field("member", m.member);
+        }
+        if (m.nestedClass >= 0) {
+            j.field("nested_class", m.nestedClass);
+            optional(j, "nested_instance", m.nestedInstance);
         }
         if (m.connectionPoint >= 0) {
             j.field("connection_point", m.connectionPoint);

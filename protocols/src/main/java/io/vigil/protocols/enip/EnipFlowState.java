@@ -28,8 +28,22 @@ public final class EnipFlowState {
     private final int[] embeddedAttribute = new int[SLOTS];
     private final byte[] tags = new byte[SLOTS * MAX_TAG];
     private final int[] tagLength = new int[SLOTS];
+    private final int[] connPathClass = new int[SLOTS];
+    private final long[] connPathInstance = new long[SLOTS];
     private final long[] frame = new long[SLOTS];
     private final long[] nanos = new long[SLOTS];
+
+    // connections opened by a Forward Open on this flow: both ids, and the object they reach
+    static final int CONNECTIONS = 8;
+    private final long[] otId = new long[CONNECTIONS];
+    private final long[] toId = new long[CONNECTIONS];
+    private final int[] connectionClass = new int[CONNECTIONS];
+    private final long[] connectionInstance = new long[CONNECTIONS];
+    private int connections;
+    private int nextConnection;
+    /** The connection path of the Forward Open whose response is being decoded. */
+    private int pendingConnectionClass = -1;
+    private long pendingConnectionInstance = -1;
 
     private long currentFrame;
     private long currentNanos;
@@ -81,6 +95,8 @@ public final class EnipFlowState {
         embeddedAttribute[s] = m.embeddedAttribute;
         tagLength[s] = m.tagLength;
         System.arraycopy(m.tag, 0, tags, s * MAX_TAG, m.tagLength);
+        connPathClass[s] = m.connPathClass;
+        connPathInstance[s] = m.connPathInstance;
         frame[s] = currentFrame;
         nanos[s] = currentNanos;
         requests++;
@@ -118,6 +134,63 @@ public final class EnipFlowState {
         m.tagLength = tagLength[s];
         System.arraycopy(tags, s * MAX_TAG, m.tag, 0, m.tagLength);
         matchedResponses++;
+        int svc = m.service & 0x7F;
+        if (m.cipClass == EnipMessage.CLASS_CONNECTION_MANAGER && m.generalStatus == 0
+            && (svc == EnipMessage.FORWARD_OPEN || svc == EnipMessage.LARGE_FORWARD_OPEN)) {
+            pendingConnectionClass = connPathClass[s];
+            pendingConnectionInstance = connPathInstance[s];
+        } else {
+            pendingConnectionClass = -1;
+        }
+    }
+
+    /**
+     * After a successful Forward Open response has been decoded (its connection ids known): remembers
+     * the connection, so that its connected messages can name the object it reaches.
+     */
+    void onForwardOpenResponse(EnipMessage m) {
+        if (pendingConnectionClass < 0) {
+            return;
+        }
+        int i = find(m.otConnectionId, m.toConnectionId);
+        if (i < 0) {
+            if (connections < CONNECTIONS) {
+                i = connections++;
+            } else {
+                i = nextConnection;
+                nextConnection = (nextConnection + 1) % CONNECTIONS;
+            }
+        }
+        otId[i] = m.otConnectionId;
+        toId[i] = m.toConnectionId;
+        connectionClass[i] = pendingConnectionClass;
+        connectionInstance[i] = pendingConnectionInstance;
+        m.connPathClass = pendingConnectionClass;
+        m.connPathInstance = pendingConnectionInstance;
+        pendingConnectionClass = -1;
+    }
+
+    private int find(long ot, long to) {
+        for (int i = 0; i < connections; i++) {
+            if (otId[i] == ot && toId[i] == to) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Names the object a connected message's connection reaches, when its Forward Open was seen. */
+    void onConnected(EnipMessage m) {
+        if (m.connectionId < 0) {
+            return;
+        }
+        for (int i = 0; i < connections; i++) {
+            if (otId[i] == m.connectionId || toId[i] == m.connectionId) {
+                m.connectionClass = connectionClass[i];
+                m.connectionInstance = connectionInstance[i];
+                return;
+            }
+        }
     }
 
     public long requests() {

@@ -16,7 +16,7 @@ package io.vigil.protocols.enip;
  * requests, their general status on responses).
  */
 public final class EnipMessage {
-    public static final int MAX_SERVICES = 16;
+    public static final int MAX_SERVICES = 32;
     public static final int MAX_ATTRIBUTES = 64;
     public static final int MAX_VALUES = 16;
     public static final int MAX_TAG = 64;
@@ -146,6 +146,13 @@ public final class EnipMessage {
     public long member;
     public long connectionPoint;
     /**
+     * A second class/instance pair in the effective request path (outer, or embedded of an
+     * Unconnected Send): Logix addresses nested objects so (class 0x68 instance n, class 0x6A
+     * instance m). -1 when the path has one pair.
+     */
+    public int nestedClass;
+    public long nestedInstance;
+    /**
      * Symbolic (ANSI extended) segments of the effective request path (the embedded one of an
      * Unconnected Send), joined with '.', truncated at {@link #MAX_TAG}; copied from the request on
      * a matched response.
@@ -185,6 +192,12 @@ public final class EnipMessage {
     public int connPathClass;
     public long connPathInstance;
     public long connPathPoint;
+    /**
+     * Connected messages (SendUnitData): the object the connection was opened to, from the
+     * connection path of the Forward Open seen on this flow; -1 when that was not seen.
+     */
+    public int connectionClass;
+    public long connectionInstance;
 
     // ---- values written (requests) or read (Read Tag responses) ----
     /** CIP elementary data type code of the values (0xC1 BOOL ... 0xCB LREAL), -1 when raw. */
@@ -253,6 +266,8 @@ public final class EnipMessage {
         connPathClass = -1;
         connPathInstance = -1;
         connPathPoint = -1;
+        connectionClass = -1;
+        connectionInstance = -1;
         dataTypeCode = -1;
         elementCount = -1;
         valueCount = 0;
@@ -268,6 +283,8 @@ public final class EnipMessage {
         attribute = -1;
         member = -1;
         connectionPoint = -1;
+        nestedClass = -1;
+        nestedInstance = -1;
     }
 
     /** The CIP service of the operation: the embedded one of an Unconnected Send, else the outer one. */

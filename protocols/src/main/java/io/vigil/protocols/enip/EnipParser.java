@@ -52,6 +52,8 @@ public final class EnipParser {
 
     // scratch of the last decoded path
     private int pClass;
+    private int pClass2;
+    private long pInstance2;
     private long pInstance;
     private int pAttribute;
     private long pMember;
@@ -420,6 +422,14 @@ public final class EnipParser {
                 state.onResponse(m);
             }
             decodeResponseData(b, q, end, m);
+            if (state != null) {
+                if (m.otConnectionId >= 0 && m.cipClass == EnipMessage.CLASS_CONNECTION_MANAGER) {
+                    state.onForwardOpenResponse(m);
+                }
+                if (m.command == EnipMessage.SEND_UNIT_DATA) {
+                    state.onConnected(m);
+                }
+            }
             return;
         }
         int q = decodePath(b, p + 1, end, m);
@@ -430,6 +440,9 @@ public final class EnipParser {
         decodeRequestData(b, q, end, m, service, m.cipClass, 0);
         if (state != null) {
             state.onRequest(m);
+            if (m.command == EnipMessage.SEND_UNIT_DATA) {
+                state.onConnected(m);
+            }
         }
     }
 
@@ -457,6 +470,8 @@ public final class EnipParser {
     /** Padded EPATH segments of {@code b[p, end)} into the scratch fields; false when malformed. */
     private boolean decodeSegments(byte[] b, int p, int end, EnipMessage m) {
         pClass = -1;
+        pClass2 = -1;
+        pInstance2 = -1;
         pInstance = -1;
         pAttribute = -1;
         pMember = -1;
@@ -550,11 +565,15 @@ public final class EnipParser {
             case 0:
                 if (pClass < 0) {
                     pClass = (int) value;
+                } else if (pClass2 < 0) {
+                    pClass2 = (int) value;
                 }
                 break;
             case 1:
                 if (pInstance < 0) {
                     pInstance = value;
+                } else if (pClass2 >= 0 && pInstance2 < 0) {
+                    pInstance2 = value;
                 }
                 break;
             case 2:
@@ -607,12 +626,16 @@ public final class EnipParser {
                 m.attribute = pAttribute;
                 m.member = pMember;
                 m.connectionPoint = pPoint;
+                m.nestedClass = pClass2;
+                m.nestedInstance = pInstance2;
                 copyTag(m);
                 break;
             case T_EMBEDDED:
                 m.embeddedClass = pClass;
                 m.embeddedInstance = pInstance;
                 m.embeddedAttribute = pAttribute;
+                m.nestedClass = pClass2;
+                m.nestedInstance = pInstance2;
                 copyTag(m);
                 break;
             case T_CONN_PATH:
