@@ -6,6 +6,8 @@ import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsNames;
+import io.vigil.protocols.enip.EnipMessage;
+import io.vigil.protocols.enip.EnipNames;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
@@ -264,6 +266,160 @@ public final class PduJson {
                 j.value(m.oid(i));
             }
             j.endArray();
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    /**
+     * An EtherNet/IP message: the encapsulation header, command data (RegisterSession version,
+     * ListIdentity identity), CPF addressing, and the CIP service with its path. On a matched
+     * response the path is the request's ({@code request_frame} says which). Implicit I/O lines
+     * ({@code "kind":"io"}) carry only connection id, sequence and data length.
+     */
+    public static void enip(JsonWriter j, EnipMessage m) {
+        if (m.kind == EnipMessage.KIND_IO) {
+            j.field("kind", "io").field("connection_id", m.connectionId).field("sequence", m.encapSequence);
+            optional(j, "data_length", m.ioDataLength);
+            if (m.malformed) {
+                j.field("malformed", m.malformedReason);
+            }
+            return;
+        }
+        j.field("kind", "encap")
+            .field("command", EnipNames.command(m.command))
+            .field("command_id", m.command)
+            .field("length", m.encapLength)
+            .field("session", m.session)
+            .field("status", m.status)
+            .field("sender_context", String.format("%016x", m.senderContext));
+        if (m.options != 0) {
+            j.field("options", m.options);
+        }
+        if (m.protocolVersion >= 0) {
+            j.field("protocol_version", m.protocolVersion);
+        }
+        if (m.vendorId >= 0) {
+            j.field("vendor_id", m.vendorId)
+                .field("device_type", m.deviceType)
+                .field("product_code", m.productCode)
+                .field("revision", m.revisionMajor + "." + m.revisionMinor)
+                .field("device_status", m.deviceStatus)
+                .field("serial_number", String.format("0x%08x", m.serialNumber))
+                .field("product_name", m.productName());
+            optional(j, "device_state", m.deviceState);
+            if (m.socketAddress >= 0) {
+                j.field("socket_address", IpAddresses.ipv4ToString((int) m.socketAddress))
+                    .field("socket_port", m.socketPort);
+            }
+        }
+        if (m.capabilityFlags >= 0) {
+            j.field("capability_flags", m.capabilityFlags);
+        }
+        if (m.connectionId >= 0) {
+            j.field("connection_id", m.connectionId);
+        }
+        if (m.cipSequence >= 0) {
+            j.field("cip_sequence", m.cipSequence);
+        }
+        if (m.connectionClass >= 0) {
+            j.field("connection_class", m.connectionClass);
+            optional(j, "connection_instance", m.connectionInstance);
+        }
+        if (!m.hasCip) {
+            j.nullField("cip_service");
+            if (m.malformed) {
+                j.field("malformed", m.malformedReason);
+            }
+            return;
+        }
+        j.field("cip_service", m.service)
+            .field("cip_service_name", EnipNames.service(m.service, m.cipClass))
+            .field("is_response", m.isResponse);
+        if (m.isResponse) {
+            j.field("general_status", m.generalStatus);
+            optional(j, "extended_status", m.extendedStatus);
+        }
+        optional(j, "class", m.cipClass);
+        optional(j, "instance", m.instance);
+        optional(j, "attribute", m.attribute);
+        if (m.member >= 0) {
+            j.field("member", m.member);
+        }
+        if (m.nestedClass >= 0) {
+            j.field("nested_class", m.nestedClass);
+            optional(j, "nested_instance", m.nestedInstance);
+        }
+        if (m.connectionPoint >= 0) {
+            j.field("connection_point", m.connectionPoint);
+        }
+        if (m.hasEmbedded) {
+            j.field("embedded_service", m.embeddedService)
+                .field("embedded_service_name", EnipNames.service(m.embeddedService, m.embeddedClass));
+            optional(j, "embedded_class", m.embeddedClass);
+            optional(j, "embedded_instance", m.embeddedInstance);
+            optional(j, "embedded_attribute", m.embeddedAttribute);
+        }
+        j.field("tag", m.tag());
+        if (m.serviceCount > 0) {
+            j.field("service_count", m.serviceCount).beginArray("services");
+            int attr = 0;
+            for (int i = 0; i < Math.min(m.serviceCount, EnipMessage.MAX_SERVICES); i++) {
+                j.beginObject().field("service", m.services[i]);
+                if (m.isResponse) {
+                    optional(j, "general_status", m.serviceStatus[i]);
+                } else {
+                    optional(j, "class", m.serviceClass[i]);
+                    optional(j, "instance", m.serviceInstance[i]);
+                    optional(j, "attribute", m.serviceAttribute[i]);
+                    if (m.serviceAttributeCount[i] > 0) {
+                        j.beginArray("attributes");
+                        for (int k = 0; k < m.serviceAttributeCount[i] && attr < m.attributeCount; k++) {
+                            j.value(m.attributes[attr++]);
+                        }
+                        j.endArray();
+                    }
+                }
+                j.endObject();
+            }
+            j.endArray();
+        } else if (m.attributeCount > 0) {
+            j.beginArray("attributes");
+            for (int i = 0; i < m.attributeCount; i++) {
+                j.value(m.attributes[i]);
+            }
+            j.endArray();
+        }
+        if (m.otConnectionId >= 0) {
+            j.field("ot_connection_id", m.otConnectionId).field("to_connection_id", m.toConnectionId);
+        }
+        if (m.connectionSerial >= 0) {
+            j.field("connection_serial", m.connectionSerial)
+                .field("originator_vendor", m.originatorVendor)
+                .field("originator_serial", m.originatorSerial);
+        }
+        if (m.otRpi >= 0) {
+            j.field("ot_rpi", m.otRpi).field("to_rpi", m.toRpi);
+        }
+        if (m.connPathClass >= 0 || m.connPathInstance >= 0 || m.connPathPoint >= 0) {
+            optional(j, "conn_path_class", m.connPathClass);
+            optional(j, "conn_path_instance", m.connPathInstance);
+            optional(j, "conn_path_point", m.connPathPoint);
+        }
+        if (m.dataTypeCode >= 0) {
+            j.field("data_type", m.dataTypeCode);
+        }
+        optional(j, "element_count", m.elementCount);
+        if (m.valueCount > 0) {
+            j.beginArray("values");
+            for (int i = 0; i < m.valueCount; i++) {
+                j.value(Double.toString(m.values[i]));
+            }
+            j.endArray();
+        }
+        if (m.isResponse && m.matched) {
+            j.field("request_frame", m.requestFrame).field("latency_us", m.latencyNanos / 1000);
         }
         if (m.malformed) {
             j.field("malformed", m.malformedReason);

@@ -9,6 +9,10 @@ import io.vigil.protocols.dhcp.DhcpParser;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsMessageSink;
 import io.vigil.protocols.dns.DnsParser;
+import io.vigil.protocols.enip.EnipFlowState;
+import io.vigil.protocols.enip.EnipMessage;
+import io.vigil.protocols.enip.EnipMessageSink;
+import io.vigil.protocols.enip.EnipParser;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.http.HttpMessageSink;
@@ -43,7 +47,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -57,6 +61,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
+    private static final byte ENIP = 8;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -69,6 +74,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final SshParser[] sshOfSlot;
     /** Segmented BACnet messages in progress, two per slot (client, server side); created for flows that segment. */
     private final BacnetSegments[] bacnetSegmentsOfSlot;
+    private final EnipFlowState[] enipOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -87,6 +93,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final NtpMessage ntpMessage = new NtpMessage();
     private final SnmpParser snmp = new SnmpParser();
     private final SnmpMessage snmpMessage = new SnmpMessage();
+    private final EnipParser enip = new EnipParser();
+    private final EnipMessage enipMessage = new EnipMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -107,6 +115,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.httpOfSlot = new HttpParser[maxFlows];
         this.sshOfSlot = new SshParser[maxFlows];
         this.bacnetSegmentsOfSlot = new BacnetSegments[maxFlows * 2];
+        this.enipOfSlot = new EnipFlowState[maxFlows];
     }
 
     /**
@@ -159,7 +168,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.flowsClassified(AppProtocol.OPCUA);
             return OPCUA;
         }
-        if (len < MBAP_HEADER) {
+        boolean enipPort = p.dstPort == AppProtocol.ENIP.port() || p.srcPort == AppProtocol.ENIP.port();
+        if (enipPort && currentMidstream) {
+            counters.flowsClassified(AppProtocol.ENIP);
+            return ENIP;
+        }
+        if (len < MBAP_HEADER || enipPort && len < EnipParser.HEADER) {
             return UNDECIDED;
         }
         if (opcuaPort || OpcUaParser.looksLikeOpcUa(buf, off, len)) {
@@ -178,6 +192,15 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
+        }
+        if (enipPort || EnipParser.looksLikeEnip(buf, off, len)) {
+            // Same rule as Modbus on 502: parse whatever is on 44818, report what does not start like ENIP.
+            if (enipPort && !EnipParser.looksLikeEnip(buf, off, len)) {
+                counters.mismatch(AppProtocol.ENIP);
+                listener.onProtocolMismatch(p, slot, AppProtocol.ENIP);
+            }
+            counters.flowsClassified(AppProtocol.ENIP);
+            return ENIP;
         }
         if (TlsParser.looksLikeTls(buf, off, len)) {
             counters.flowsClassified(AppProtocol.TLS);
@@ -221,6 +244,24 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 counters.pdu(AppProtocol.SNMP, snmpMessage.malformed);
                 listener.onSnmp(p, slot, snmpMessage);
             }
+            return;
+        }
+        if (p.dstPort == AppProtocol.ENIP.port() || p.srcPort == AppProtocol.ENIP.port()) {
+            if (enip.parseDatagram(frame, off, len, p.dstPort == AppProtocol.ENIP.port(), enipMessage)) {
+                counters.pdu(AppProtocol.ENIP, enipMessage.malformed);
+                listener.onEnip(p, slot, enipMessage);
+            } else if (len > 0 && protocolOfSlot[slot] != OTHER) {
+                protocolOfSlot[slot] = OTHER;
+                counters.mismatch(AppProtocol.ENIP);
+                listener.onProtocolMismatch(p, slot, AppProtocol.ENIP);
+            }
+            return;
+        }
+        // Implicit (class 0/1) I/O: counted and reported by connection id and sequence, payload not decoded.
+        if ((p.dstPort == EnipParser.IO_PORT || p.srcPort == EnipParser.IO_PORT)
+            && enip.parseIo(frame, off, len, enipMessage)) {
+            counters.pdu(AppProtocol.ENIP, enipMessage.malformed);
+            listener.onEnip(p, slot, enipMessage);
             return;
         }
         if (isDnsPort(p.dstPort) || isDnsPort(p.srcPort)) {
@@ -319,6 +360,16 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return ssh.parse(buf, off, len, fromClient, sshBanner, this);
         }
+        if (protocol == ENIP) {
+            currentSlot = flowSlot;
+            EnipFlowState state = enipOfSlot[flowSlot];
+            if (state == null) {
+                state = new EnipFlowState();
+                enipOfSlot[flowSlot] = state;
+            }
+            state.setTime(frameNumber, timestampNanos);
+            return enip.parseStream(buf, off, len, towardsPort(fromClient, AppProtocol.ENIP), enipMessage, state, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -353,6 +404,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     public void onMessage(OpcUaMessage message) {
         counters.pdu(AppProtocol.OPCUA, message.malformed);
         listener.onOpcUa(current, currentSlot, message);
+    }
+
+    @Override
+    public void onMessage(EnipMessage message) {
+        counters.pdu(AppProtocol.ENIP, message.malformed);
+        listener.onEnip(current, currentSlot, message);
     }
 
     @Override
@@ -406,8 +463,9 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (tx != null) {
             tx.clear();
         }
-        // Secure channels, HTTP framing and SSH banners are per connection.
+        // Secure channels, HTTP framing, SSH banners and outstanding CIP requests are per connection.
         opcuaOfSlot[flowSlot] = null;
+        enipOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
         bacnetSegmentsOfSlot[flowSlot * 2] = null;

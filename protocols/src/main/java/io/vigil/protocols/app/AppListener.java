@@ -4,6 +4,7 @@ import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
+import io.vigil.protocols.enip.EnipMessage;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
@@ -37,6 +38,9 @@ public interface AppListener {
     void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message);
 
     void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message);
+
+    /** EtherNet/IP encapsulation messages (TCP/UDP 44818) and implicit I/O datagrams (UDP 2222). */
+    void onEnip(DecodedPacket packet, int flowSlot, EnipMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

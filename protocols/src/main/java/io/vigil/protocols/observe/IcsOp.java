@@ -21,10 +21,14 @@ import java.nio.charset.StandardCharsets;
  *     &lt;&lt; 8 ... as documented by the S7 decoder, subFunction = ROSCTR, objects = area of
  *     each item, instance = DB number of the first item, address/count = its byte address and
  *     length, status = error class &lt;&lt; 8 | code, name = block name for block functions;</li>
- * <li>ENIP_OP: function = CIP service (0x80 set on responses, as on the wire) or, without CIP,
- *     0x10000 | encapsulation command, unit = session handle, objectClass/instance/attribute = the
- *     request path, status = CIP general status or encapsulation status, name = a symbolic
- *     (ANSI extended) tag;</li>
+ * <li>ENIP_OP: function = CIP service (0x80 set on responses, as on the wire; the embedded one of
+ *     an Unconnected Send, then subFunction = 0x52) or, without CIP, 0x10000 | encapsulation
+ *     command, unit = session handle, peerUnit = connection id (connected messages),
+ *     objectClass/instance/attribute = the request path (on responses the matched request's),
+ *     status = CIP general status or encapsulation status, sequence = connected sequence count,
+ *     objects = service &lt;&lt; 16 | class of each Multiple Service Packet service (count = their
+ *     number; else element or attribute count), values = written (or Read Tag) values, name = a
+ *     symbolic (ANSI extended) tag or the ListIdentity product name; kinds as EnipOps documents;</li>
  * <li>IEC104_OP: function = ASDU type id (0 for S/U frames, then subFunction = U function bits
  *     or 1 for S), unit = common address of ASDU, status = cause of transmission (bit 6 = negative
  *     confirm), address = first IOA, count = number of information objects, sequence = send

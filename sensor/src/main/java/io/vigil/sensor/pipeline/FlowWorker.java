@@ -13,6 +13,8 @@ import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
+import io.vigil.protocols.enip.EnipMessage;
+import io.vigil.protocols.enip.EnipOps;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.flow.FlowHash;
 import io.vigil.protocols.flow.FlowListener;
@@ -274,6 +276,17 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         publishApp(ObservationType.SNMP_MESSAGE, AppProtocol.SNMP, p, flowSlot, m, FlowWorker::fillSnmp);
     }
 
+    /**
+     * Explicit messages only: implicit I/O repeats the same cyclic data every few milliseconds and
+     * says nothing the flow record does not; it is counted by the app layer, not observed.
+     */
+    @Override
+    public void onEnip(DecodedPacket p, int flowSlot, EnipMessage m) {
+        if (m.kind == EnipMessage.KIND_ENCAP) {
+            publishApp(ObservationType.ENIP_OP, AppProtocol.ENIP, p, flowSlot, m, FlowWorker::fillEnip);
+        }
+    }
+
     @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
@@ -377,6 +390,10 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         }
         n.number = m.varbindCount;
         n.malformed = m.malformed;
+    }
+
+    private static void fillEnip(Observation o, EnipMessage m) {
+        EnipOps.fill(o.ics, m);
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */
