@@ -22,6 +22,10 @@ import io.vigil.protocols.opcua.OpcUaFlowState;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaMessageSink;
 import io.vigil.protocols.opcua.OpcUaParser;
+import io.vigil.protocols.s7comm.S7FlowState;
+import io.vigil.protocols.s7comm.S7Message;
+import io.vigil.protocols.s7comm.S7MessageSink;
+import io.vigil.protocols.s7comm.S7Parser;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.snmp.SnmpParser;
 import io.vigil.protocols.ssh.SshBanner;
@@ -42,7 +46,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, S7MessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -56,6 +60,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
+    private static final byte S7COMM = 20;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -66,6 +71,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
     private final HttpParser[] httpOfSlot;
     private final SshParser[] sshOfSlot;
+    /** COTP reassembly and TSAPs per ISO-on-TCP connection. */
+    private final S7FlowState[] s7OfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -84,6 +91,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final NtpMessage ntpMessage = new NtpMessage();
     private final SnmpParser snmp = new SnmpParser();
     private final SnmpMessage snmpMessage = new SnmpMessage();
+    private final S7Parser s7 = new S7Parser();
+    private final S7Message s7Message = new S7Message();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -103,6 +112,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
         this.httpOfSlot = new HttpParser[maxFlows];
         this.sshOfSlot = new SshParser[maxFlows];
+        this.s7OfSlot = new S7FlowState[maxFlows];
     }
 
     /**
@@ -155,6 +165,11 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.flowsClassified(AppProtocol.OPCUA);
             return OPCUA;
         }
+        boolean s7Port = p.dstPort == AppProtocol.S7COMM.port() || p.srcPort == AppProtocol.S7COMM.port();
+        if (s7Port && currentMidstream) {
+            counters.flowsClassified(AppProtocol.S7COMM);
+            return S7COMM;
+        }
         if (len < MBAP_HEADER) {
             return UNDECIDED;
         }
@@ -174,6 +189,23 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
+        }
+        if (s7Port) {
+            // Same rule as Modbus on 502: parse whatever is on 102, report what does not start with a TPKT.
+            if (!S7Parser.startsWithTpkt(buf, off, len)) {
+                counters.mismatch(AppProtocol.S7COMM);
+                listener.onProtocolMismatch(p, slot, AppProtocol.S7COMM);
+            }
+            counters.flowsClassified(AppProtocol.S7COMM);
+            return S7COMM;
+        }
+        int s7 = S7Parser.detect(buf, off, len);
+        if (s7 == S7Parser.DETECT_YES) {
+            counters.flowsClassified(AppProtocol.S7COMM);
+            return S7COMM;
+        }
+        if (s7 == S7Parser.DETECT_MORE) {
+            return UNDECIDED; // a CR (or CC) with TSAPs: S7 once a DT carries 0x32/0x72
         }
         if (TlsParser.looksLikeTls(buf, off, len)) {
             counters.flowsClassified(AppProtocol.TLS);
@@ -288,6 +320,15 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return ssh.parse(buf, off, len, fromClient, sshBanner, this);
         }
+        if (protocol == S7COMM) {
+            currentSlot = flowSlot;
+            S7FlowState state = s7OfSlot[flowSlot];
+            if (state == null) {
+                state = new S7FlowState();
+                s7OfSlot[flowSlot] = state;
+            }
+            return s7.parse(buf, off, len, towardsPort(fromClient, AppProtocol.S7COMM), s7Message, state, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -337,6 +378,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(S7Message message) {
+        counters.pdu(AppProtocol.S7COMM, message.malformed);
+        listener.onS7comm(current, currentSlot, message);
+    }
+
+    @Override
     public void onBanner(SshBanner banner) {
         counters.pdu(AppProtocol.SSH, banner.malformed);
         listener.onSsh(current, currentSlot, banner);
@@ -359,6 +406,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
         }
+        S7FlowState s7State = s7OfSlot[flowSlot];
+        if (s7State != null) {
+            s7State.onGap(towardsPort(fromClient, AppProtocol.S7COMM));
+        }
     }
 
     /**
@@ -379,6 +430,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         opcuaOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
+        s7OfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {
@@ -387,6 +439,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     public TcpReassembler reassembler() {
         return tcp;
+    }
+
+    public S7Parser s7Parser() {
+        return s7;
     }
 
     public ModbusParser modbusParser() {
