@@ -394,10 +394,13 @@ public final class PduJson {
                     String area = S7Names.area(m.itemArea[i]);
                     j.field("area", area != null ? area : Integer.toString(m.itemArea[i]))
                         .field("area_id", m.itemArea[i])
-                        .field("db", m.itemDb[i])
-                        .field("address", m.itemAddress[i])
-                        .field("bit", m.itemBit[i])
-                        .field("transport_size", m.itemTransportSize[i])
+                        .field("db", m.itemDb[i]);
+                    if (m.itemBit[i] >= 0) {
+                        j.field("address", m.itemAddress[i]).field("bit", m.itemBit[i]);
+                    } else {
+                        j.field("number", m.itemAddress[i]); // timer or counter number
+                    }
+                    j.field("transport_size", m.itemTransportSize[i])
                         .field("length", m.itemLength[i]);
                 }
                 j.endObject();

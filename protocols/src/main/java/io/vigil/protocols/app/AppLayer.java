@@ -399,6 +399,16 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         return port == DnsParser.DNS_PORT || port == DnsParser.MDNS_PORT || port == DnsParser.LLMNR_PORT;
     }
 
+    /**
+     * ISO-on-TCP only: a segment after a hole that starts with a complete, strictly plausible TPKT is
+     * taken at once. S7 PDUs are small and one per segment, and captures filtered to S7 frames (or a
+     * lossy SPAN port) would otherwise hold every later PDU until 64 KiB of window had piled up.
+     */
+    @Override
+    public boolean resyncAt(int flowSlot, boolean fromClient, byte[] buf, int off, int len) {
+        return protocolOfSlot[flowSlot] == S7COMM && S7Parser.startsTpdu(buf, off, len);
+    }
+
     @Override
     public void onGap(int flowSlot, boolean fromClient, long missing) {
         counters.gap();

@@ -25,6 +25,10 @@ public final class S7FlowState {
     final byte[] dstTsap = new byte[S7Message.MAX_TSAP];
     int dstTsapLength;
     boolean tsapKnown;
+    /** A multi-unit SZL response in progress: its id and index, and whether a follow-up request was sent. */
+    int szlId = -1;
+    int szlIndex = -1;
+    boolean szlFollowUp;
 
     long reassembled;
     long overflows;

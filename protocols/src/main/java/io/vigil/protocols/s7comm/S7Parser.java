@@ -185,6 +185,14 @@ public final class S7Parser {
         return plausible(buf, off, len, false) && (buf[off + 4] & 0xFF) + 5 <= u16(buf, off + 2);
     }
 
+    /** A complete TPKT that passes the strict (resynchronisation) test starts these bytes. */
+    public static boolean startsTpdu(byte[] buf, int off, int len) {
+        if (buf == null || off < 0 || len < MIN_TPKT || off > buf.length - len) {
+            return false;
+        }
+        return plausible(buf, off, len, true) && u16(buf, off + 2) <= len;
+    }
+
     private static boolean hasTsapParameter(byte[] b, int p, int tl) {
         int li = b[p + 4] & 0xFF;
         int q = p + 11;
@@ -349,7 +357,7 @@ public final class S7Parser {
         if (id == 0x32) {
             m.payload = S7Message.PAYLOAD_S7COMM;
             st.plusContinues[d] = false;
-            s7comm(b, s, n, m);
+            s7comm(b, s, n, m, st);
         } else if (id == 0x72) {
             m.payload = S7Message.PAYLOAD_S7PLUS;
             s7plus(b, s, n, d, m, st);
@@ -361,7 +369,7 @@ public final class S7Parser {
 
     // ------------------------------------------------------------------ S7comm
 
-    private static void s7comm(byte[] b, int s, int n, S7Message m) {
+    private static void s7comm(byte[] b, int s, int n, S7Message m, S7FlowState st) {
         if (n < 10) {
             if (n >= 2) {
                 m.rosctr = b[s + 1] & 0xFF;
@@ -402,7 +410,7 @@ public final class S7Parser {
                 jobOrAck(b, ps, pe, de, m);
                 break;
             case S7Message.USERDATA:
-                userdata(b, ps, pe, de, m);
+                userdata(b, ps, pe, de, m, st);
                 break;
             default:
                 malformed(m, R_ROSCTR);
@@ -511,10 +519,15 @@ public final class S7Parser {
                     m.itemTransportSize[k] = b[q + 3] & 0xFF;
                     m.itemLength[k] = u16(b, q + 4);
                     m.itemDb[k] = u16(b, q + 6);
-                    m.itemArea[k] = b[q + 8] & 0xFF;
+                    int area = b[q + 8] & 0xFF;
+                    m.itemArea[k] = area;
                     int a = ((b[q + 9] & 0xFF) << 16) | ((b[q + 10] & 0xFF) << 8) | (b[q + 11] & 0xFF);
-                    m.itemAddress[k] = a >>> 3;
-                    m.itemBit[k] = a & 7;
+                    if (area >= 0x1C && area <= 0x1F) {
+                        m.itemAddress[k] = a & 0xFFFF; // timers and counters are numbered, not byte-addressed
+                    } else {
+                        m.itemAddress[k] = a >>> 3;
+                        m.itemBit[k] = a & 7;
+                    }
                 }
                 m.items = k + 1;
             }
@@ -628,6 +641,8 @@ public final class S7Parser {
         m.kind = piKind(m.piService, m.piServiceLength);
         // _INSE/_DELE name the blocks they act on: count, unknown byte, then 8-byte file names
         if (pbl >= 10 && (b[pb] & 0xFF) >= 1 && isBlockFileName(b, pb + 2, 8)) {
+            m.fileNameLength = 8;
+            System.arraycopy(b, pb + 2, m.fileName, 0, 8);
             blockName(b, pb + 2, m);
         }
     }
@@ -748,7 +763,7 @@ public final class S7Parser {
 
     // ------------------------------------------------------------------ userdata
 
-    private static void userdata(byte[] b, int ps, int pe, int de, S7Message m) {
+    private static void userdata(byte[] b, int ps, int pe, int de, S7Message m, S7FlowState st) {
         if (pe - ps < 8) {
             malformed(m, R_USERDATA);
             return;
@@ -785,10 +800,8 @@ public final class S7Parser {
         boolean ok = m.udReturnCode == 0xFF;
         switch (m.udGroup) {
             case 4:
-                // SZL id and index lead a request and the first unit of a response
-                if (m.udSubfunction == 0x01 && dl >= 4 && ok && (request || m.udDataUnitRef == 0)) {
-                    m.szlId = u16(b, body);
-                    m.szlIndex = u16(b, body + 2);
+                if (m.udSubfunction == 0x01) {
+                    szl(b, body, dl, request, ok, m, st);
                 }
                 break;
             case 3:
@@ -806,6 +819,42 @@ public final class S7Parser {
         }
         if (m.isResponse && !ok) {
             m.isError = true;
+        }
+    }
+
+    /**
+     * SZL id and index lead a request and the first unit of a response. A response longer than one PDU
+     * goes on after "follow-up" requests (no SZL header, return code 0x0A) with units that continue the
+     * list: those carry the id and index of the first unit, remembered per connection.
+     */
+    private static void szl(byte[] b, int body, int dl, boolean request, boolean ok, S7Message m, S7FlowState st) {
+        if (request) {
+            if (dl >= 4 && ok) {
+                m.szlId = u16(b, body);
+                m.szlIndex = u16(b, body + 2);
+                st.szlFollowUp = false;
+                st.szlId = -1;
+            } else {
+                st.szlFollowUp = st.szlId >= 0;
+            }
+            return;
+        }
+        if (m.udType != 8) {
+            return;
+        }
+        if (st.szlFollowUp) {
+            m.szlId = st.szlId;
+            m.szlIndex = st.szlIndex;
+            st.szlFollowUp = false;
+        } else if (dl >= 4 && ok) {
+            m.szlId = u16(b, body);
+            m.szlIndex = u16(b, body + 2);
+        }
+        if (m.udLastDataUnit > 0 && m.szlId >= 0) {
+            st.szlId = m.szlId;
+            st.szlIndex = m.szlIndex;
+        } else {
+            st.szlId = -1;
         }
     }
 
