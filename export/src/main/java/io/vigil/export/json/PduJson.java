@@ -325,7 +325,7 @@ public final class PduJson {
     }
 
     private static void s7plus(JsonWriter j, S7Message m) {
-        j.field("s7plus", true).field("version", m.plusVersion);
+        j.field("s7plus", true).field("version", m.plusVersion).field("length", m.plusDataLength);
         optional(j, "opcode", m.plusOpcode);
         if (m.plusOpcode >= 0 && S7Names.plusOpcode(m.plusOpcode) != null) {
             j.field("opcode_name", S7Names.plusOpcode(m.plusOpcode));
