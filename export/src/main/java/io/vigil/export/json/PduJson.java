@@ -376,6 +376,9 @@ public final class PduJson {
                     .field("userdata_error", m.udErrorCode);
             }
             optional(j, "return_code", m.udReturnCode);
+            if (m.udContinuation) {
+                j.field("continuation", true);
+            }
         } else {
             j.nullField("userdata_group").nullField("subfunc");
         }

@@ -138,6 +138,8 @@ public final class S7Message {
     public int udReturnCode;
     public int szlId;
     public int szlIndex;
+    /** A unit of a multi-unit userdata response sent after a follow-up request (no SZL header of its own). */
+    public boolean udContinuation;
     /** A PLC password was sent (group 5/1); the password itself is never kept. */
     public boolean passwordPresent;
 
@@ -212,6 +214,7 @@ public final class S7Message {
         szlId = -1;
         szlIndex = -1;
         passwordPresent = false;
+        udContinuation = false;
         plusVersion = -1;
         plusDataLength = -1;
         plusOpcode = -1;

@@ -137,9 +137,10 @@ public final class S7Parser {
     }
 
     /**
-     * Content detection off port 102: a TPKT carrying a COTP CR with TSAP parameters, followed (in the
-     * same bytes) by a DT whose data starts with 0x32 or 0x72. Returns {@link #DETECT_MORE} while the
-     * bytes seen are a CR (or its prefix) and nothing else yet, since the first DT only follows the CC.
+     * Content detection off port 102: a TPKT carrying a COTP CR (or, on the server's side, CC) with TSAP
+     * parameters, followed in the same direction by a DT whose data starts with 0x32 or 0x72. Returns
+     * {@link #DETECT_MORE} while the bytes seen are such a CR/CC (or its prefix) and nothing else yet:
+     * the first DT only follows the handshake, so either side may be asked first.
      */
     public static int detect(byte[] buf, int off, int len) {
         if (buf == null || off < 0 || len <= 0 || off > buf.length - len) {
@@ -148,7 +149,8 @@ public final class S7Parser {
         if (len < MIN_TPKT) {
             return buf[off] == 3 && (len < 2 || buf[off + 1] == 0) ? DETECT_MORE : DETECT_NO;
         }
-        if (!plausible(buf, off, len, true) || (buf[off + 5] & 0xF0) != S7Message.COTP_CR) {
+        int type = buf[off + 5] & 0xF0;
+        if (!plausible(buf, off, len, true) || type != S7Message.COTP_CR && type != S7Message.COTP_CC) {
             return DETECT_NO;
         }
         int tl = u16(buf, off + 2);
@@ -236,6 +238,9 @@ public final class S7Parser {
                 st.append(d, b, dataOff, dataLen);
                 m.fragments = st.asmFragments[d];
                 m.truncated = st.asmOverflow[d];
+                if (m.truncated) {
+                    malformed(m, R_REASSEMBLY); // first, so it is the reason given
+                }
                 st.reassembled++;
                 if (st.asmLen[d] > 0) {
                     unit(st.asm[d], 0, st.asmLen[d], d, m, st);
@@ -243,9 +248,6 @@ public final class S7Parser {
                     m.payload = S7Message.PAYLOAD_NONE;
                 }
                 st.clearUnit(d);
-                if (m.truncated) {
-                    malformed(m, R_REASSEMBLY);
-                }
             } else {
                 m.fragments = 1;
                 if (dataLen > 0) {
@@ -843,6 +845,7 @@ public final class S7Parser {
             return;
         }
         if (st.szlFollowUp) {
+            m.udContinuation = true;
             m.szlId = st.szlId;
             m.szlIndex = st.szlIndex;
             st.szlFollowUp = false;
