@@ -120,6 +120,42 @@ class S7commDecodeVersusTsharkTest {
         assertTrue(pct >= 99.0, "agreement " + pct + "%");
     }
 
+    /**
+     * The captures without a csv are S7comm-plus (TIA portal, HMI, OPC server against S7-1200/1500): each must be
+     * classified as S7 and give S7comm-plus lines with opcodes and function codes, none malformed.
+     */
+    @Test
+    void plusCapturesAreRecognised() throws Exception {
+        Path corpus = TestSupport.sharedPcaps();
+        assumeTrue(corpus != null && Files.isDirectory(corpus.resolve("s7comm")), "../shared/pcaps/s7comm not present");
+        int files = 0;
+        for (Path pcap : TestSupport.captures(corpus.resolve("s7comm"))) {
+            if (Files.exists(pcap.resolveSibling(pcap.getFileName() + ".tshark.csv"))) {
+                continue;
+            }
+            files++;
+            Path out = tmp.resolve(pcap.getFileName() + ".plus.jsonl");
+            TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "s7comm", "-o", out.toString(),
+                pcap.toString());
+            assertEquals(0, r.exitCode(), pcap + ": " + r.err());
+            int plus = 0;
+            int withFunction = 0;
+            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+                Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
+                assertTrue(j.get("malformed") == null && j.get("protocol_mismatch") == null, pcap + ": " + line);
+                if (Boolean.TRUE.equals(j.get("s7plus"))) {
+                    plus++;
+                    if (j.get("function") != null) {
+                        withFunction++;
+                    }
+                }
+            }
+            assertTrue(plus >= 10 && withFunction >= plus / 2, pcap + ": " + plus + " S7comm-plus lines, "
+                + withFunction + " with a function code");
+        }
+        assertTrue(files >= 5, "S7comm-plus captures: " + files);
+    }
+
     /** Our PDU lines per frame, each reduced to tshark's field names and formats. */
     private Map<Long, List<Map<String, String>>> decode(Path pcap) throws IOException {
         Path out = tmp.resolve(pcap.getFileName() + ".jsonl");
