@@ -122,6 +122,18 @@ public final class JsonWriter {
         return this;
     }
 
+    /** A number in an array; non-finite values as null, as {@link #field(String, double)} does. */
+    public JsonWriter value(double value) {
+        comma();
+        if (Double.isFinite(value)) {
+            out.append(value);
+        } else {
+            out.append("null");
+        }
+        needComma = true;
+        return this;
+    }
+
     public JsonWriter value(long value) {
         comma();
         out.append(value);

@@ -13,6 +13,9 @@ import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaNames;
+import io.vigil.protocols.observe.IcsOp;
+import io.vigil.protocols.s7comm.S7Message;
+import io.vigil.protocols.s7comm.S7Names;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -423,6 +426,185 @@ public final class PduJson {
         }
         if (m.malformed) {
             j.field("malformed", m.malformedReason);
+        }
+    }
+
+    /**
+     * One ISO-on-TCP message: COTP connection PDUs with their TSAPs (rack/slot for two-byte S7 TSAPs),
+     * S7comm PDUs (header, function, items, values, userdata group/subfunction, SZL, block, PI service)
+     * and S7comm-plus PDUs ({@code s7plus: true}: version, opcode, function, seq). Passwords are never
+     * printed, only whether one was sent.
+     */
+    public static void s7comm(JsonWriter j, S7Message m) {
+        j.field("cotp", S7Names.cotpType(m.cotpType));
+        if (m.cotpType != S7Message.COTP_DT) {
+            optional(j, "dst_ref", m.dstRef);
+            optional(j, "src_ref", m.srcRef);
+            if (m.cotpClass >= 0) {
+                j.field("cotp_class", m.cotpClass);
+            }
+            if (m.srcTsapLength > 0) {
+                j.field("src_tsap", m.srcTsapString());
+            }
+            if (m.dstTsapLength > 0) {
+                j.field("dst_tsap", m.dstTsapString());
+                if (m.dstTsapLength == 2) {
+                    j.field("rack", (m.dstTsap[1] >>> 5) & 7).field("slot", m.dstTsap[1] & 0x1F);
+                }
+            }
+            if (m.tpduSize > 0) {
+                j.field("tpdu_size", m.tpduSize);
+            }
+            if (m.cotpReason >= 0) {
+                j.field("reason", m.cotpReason);
+            }
+        } else if (m.fragments > 1) {
+            j.field("fragments", m.fragments);
+        }
+        if (m.truncated) {
+            j.field("truncated", true);
+        }
+        if (m.payload == S7Message.PAYLOAD_S7PLUS) {
+            s7plus(j, m);
+        } else if (m.payload == S7Message.PAYLOAD_S7COMM) {
+            s7commPdu(j, m);
+        } else if (m.payload == S7Message.PAYLOAD_OTHER) {
+            j.field("payload", "other").field("payload_id", m.buf[m.payloadOffset] & 0xFF);
+        }
+        j.field("kind", IcsOp.kindName(m.kind)).field("is_response", m.isResponse);
+        if (m.isError) {
+            j.field("error", true);
+        }
+        if (m.opaque) {
+            j.field("opaque", true);
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    private static void s7plus(JsonWriter j, S7Message m) {
+        j.field("s7plus", true).field("version", m.plusVersion).field("length", m.plusDataLength);
+        optional(j, "opcode", m.plusOpcode);
+        if (m.plusOpcode >= 0 && S7Names.plusOpcode(m.plusOpcode) != null) {
+            j.field("opcode_name", S7Names.plusOpcode(m.plusOpcode));
+        }
+        optional(j, "function", m.plusFunction);
+        if (m.plusFunction >= 0 && S7Names.plusFunction(m.plusFunction) != null) {
+            j.field("function_name", S7Names.plusFunction(m.plusFunction));
+        }
+        optional(j, "seq", m.plusSequence);
+        if (m.plusContinuation) {
+            j.field("continuation", true);
+        }
+        if (m.plusIntegrity) {
+            j.field("integrity", true);
+        }
+    }
+
+    private static void s7commPdu(JsonWriter j, S7Message m) {
+        j.field("s7plus", false);
+        optional(j, "rosctr", m.rosctr);
+        if (S7Names.rosctr(m.rosctr) != null) {
+            j.field("rosctr_name", S7Names.rosctr(m.rosctr));
+        }
+        optional(j, "pdu_ref", m.pduRef);
+        optional(j, "param_len", m.paramLength);
+        optional(j, "data_len", m.dataLength);
+        optional(j, "error_class", m.errorClass);
+        optional(j, "error_code", m.errorCode);
+        optional(j, "func_code", m.function);
+        if (m.function >= 0 && S7Names.function(m.function) != null) {
+            j.field("func_name", S7Names.function(m.function));
+        }
+        if (m.rosctr == S7Message.USERDATA) {
+            optional(j, "userdata_method", m.udMethod);
+            optional(j, "userdata_type", m.udType);
+            optional(j, "userdata_group", m.udGroup);
+            if (m.udGroup >= 0 && S7Names.userdataGroup(m.udGroup) != null) {
+                j.field("userdata_group_name", S7Names.userdataGroup(m.udGroup));
+            }
+            optional(j, "subfunc", m.udSubfunction);
+            String sub = S7Names.userdataSubfunction(m.udGroup, m.udSubfunction);
+            if (sub != null) {
+                j.field("subfunc_name", sub);
+            }
+            optional(j, "seq", m.udSequence);
+            if (m.udDataUnitRef >= 0) {
+                j.field("data_unit_ref", m.udDataUnitRef).field("last_data_unit", m.udLastDataUnit)
+                    .field("userdata_error", m.udErrorCode);
+            }
+            optional(j, "return_code", m.udReturnCode);
+            if (m.udContinuation) {
+                j.field("continuation", true);
+            }
+        } else {
+            j.nullField("userdata_group").nullField("subfunc");
+        }
+        if (m.pduSize >= 0) {
+            j.field("max_amq_calling", m.maxAmqCalling).field("max_amq_called", m.maxAmqCalled)
+                .field("pdu_size", m.pduSize);
+        }
+        if (m.itemCount >= 0) {
+            j.field("item_count", m.itemCount);
+        }
+        if (m.items > 0) {
+            j.beginArray("items");
+            for (int i = 0; i < m.items; i++) {
+                j.beginObject().field("syntax", m.itemSyntax[i]);
+                if (m.itemArea[i] >= 0) {
+                    String area = S7Names.area(m.itemArea[i]);
+                    j.field("area", area != null ? area : Integer.toString(m.itemArea[i]))
+                        .field("area_id", m.itemArea[i])
+                        .field("db", m.itemDb[i]);
+                    if (m.itemBit[i] >= 0) {
+                        j.field("address", m.itemAddress[i]).field("bit", m.itemBit[i]);
+                    } else {
+                        j.field("number", m.itemAddress[i]); // timer or counter number
+                    }
+                    j.field("transport_size", m.itemTransportSize[i])
+                        .field("length", m.itemLength[i]);
+                }
+                j.endObject();
+            }
+            j.endArray();
+        } else {
+            j.nullField("items");
+        }
+        if (m.dataItems > 0) {
+            j.beginArray("return_codes");
+            for (int i = 0; i < m.dataItems; i++) {
+                j.value(m.dataReturnCode[i]);
+            }
+            j.endArray();
+        }
+        if (m.valueCount > 0) {
+            j.beginArray("values");
+            for (int i = 0; i < m.valueCount; i++) {
+                double v = m.values[i];
+                if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                    j.value((long) v);
+                } else {
+                    j.value(v);
+                }
+            }
+            j.endArray();
+        } else {
+            j.nullField("values");
+        }
+        if (m.functionStatus >= 0) {
+            j.field("function_status", m.functionStatus);
+        }
+        if (m.fileNameLength > 0) {
+            j.field("filename", m.fileNameString());
+        }
+        j.field("block", m.blockString()).field("pi_service", m.piServiceString());
+        optional(j, "szl_id", m.szlId);
+        if (m.szlIndex >= 0) {
+            j.field("szl_index", m.szlIndex);
+        }
+        if (m.passwordPresent) {
+            j.field("password_present", true);
         }
     }
 

@@ -27,6 +27,10 @@ import io.vigil.protocols.opcua.OpcUaFlowState;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaMessageSink;
 import io.vigil.protocols.opcua.OpcUaParser;
+import io.vigil.protocols.s7comm.S7FlowState;
+import io.vigil.protocols.s7comm.S7Message;
+import io.vigil.protocols.s7comm.S7MessageSink;
+import io.vigil.protocols.s7comm.S7Parser;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.snmp.SnmpParser;
 import io.vigil.protocols.ssh.SshBanner;
@@ -47,7 +51,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink, S7MessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -61,6 +65,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
+    private static final byte S7COMM = 20;
     private static final byte ENIP = 8;
     private static final int MBAP_HEADER = 8;
 
@@ -71,6 +76,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final OpcUaFlowState[] opcuaOfSlot;
     /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
     private final HttpParser[] httpOfSlot;
+    /** COTP reassembly and TSAPs per ISO-on-TCP connection. */
+    private final S7FlowState[] s7OfSlot;
     private final SshParser[] sshOfSlot;
     /** Segmented BACnet messages in progress, two per slot (client, server side); created for flows that segment. */
     private final BacnetSegments[] bacnetSegmentsOfSlot;
@@ -89,6 +96,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final SshBanner sshBanner = new SshBanner();
     private final DhcpParser dhcp = new DhcpParser();
     private final DhcpMessage dhcpMessage = new DhcpMessage();
+    private final S7Parser s7 = new S7Parser();
+    private final S7Message s7Message = new S7Message();
     private final NtpParser ntp = new NtpParser();
     private final NtpMessage ntpMessage = new NtpMessage();
     private final SnmpParser snmp = new SnmpParser();
@@ -108,6 +117,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     public AppLayer(int maxFlows, int bufferPerDirection, long totalBuffer, AppListener listener) {
         this.listener = listener;
+        this.s7OfSlot = new S7FlowState[maxFlows];
         this.tcp = new TcpReassembler(maxFlows, bufferPerDirection, totalBuffer);
         this.protocolOfSlot = new byte[maxFlows];
         this.modbusOfSlot = new ModbusTransactions[maxFlows];
@@ -173,6 +183,11 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.flowsClassified(AppProtocol.ENIP);
             return ENIP;
         }
+        boolean s7Port = p.dstPort == AppProtocol.S7COMM.port() || p.srcPort == AppProtocol.S7COMM.port();
+        if (s7Port && currentMidstream) {
+            counters.flowsClassified(AppProtocol.S7COMM);
+            return S7COMM;
+        }
         if (len < MBAP_HEADER || enipPort && len < EnipParser.HEADER) {
             return UNDECIDED;
         }
@@ -201,6 +216,23 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             counters.flowsClassified(AppProtocol.ENIP);
             return ENIP;
+        }
+        if (s7Port) {
+            // Same rule as Modbus on 502: parse whatever is on 102, report what does not start with a TPKT.
+            if (!S7Parser.startsWithTpkt(buf, off, len)) {
+                counters.mismatch(AppProtocol.S7COMM);
+                listener.onProtocolMismatch(p, slot, AppProtocol.S7COMM);
+            }
+            counters.flowsClassified(AppProtocol.S7COMM);
+            return S7COMM;
+        }
+        int s7 = S7Parser.detect(buf, off, len);
+        if (s7 == S7Parser.DETECT_YES) {
+            counters.flowsClassified(AppProtocol.S7COMM);
+            return S7COMM;
+        }
+        if (s7 == S7Parser.DETECT_MORE) {
+            return UNDECIDED; // a CR (or CC) with TSAPs: S7 once a DT carries 0x32/0x72
         }
         if (TlsParser.looksLikeTls(buf, off, len)) {
             counters.flowsClassified(AppProtocol.TLS);
@@ -370,6 +402,15 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             state.setTime(frameNumber, timestampNanos);
             return enip.parseStream(buf, off, len, towardsPort(fromClient, AppProtocol.ENIP), enipMessage, state, this);
         }
+        if (protocol == S7COMM) {
+            currentSlot = flowSlot;
+            S7FlowState state = s7OfSlot[flowSlot];
+            if (state == null) {
+                state = new S7FlowState();
+                s7OfSlot[flowSlot] = state;
+            }
+            return s7.parse(buf, off, len, towardsPort(fromClient, AppProtocol.S7COMM), s7Message, state, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -425,6 +466,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(S7Message message) {
+        counters.pdu(AppProtocol.S7COMM, message.malformed);
+        listener.onS7comm(current, currentSlot, message);
+    }
+
+    @Override
     public void onBanner(SshBanner banner) {
         counters.pdu(AppProtocol.SSH, banner.malformed);
         listener.onSsh(current, currentSlot, banner);
@@ -440,12 +487,26 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         return port == DnsParser.DNS_PORT || port == DnsParser.MDNS_PORT || port == DnsParser.LLMNR_PORT;
     }
 
+    /**
+     * ISO-on-TCP only: a segment after a hole that starts with a complete, strictly plausible TPKT is
+     * taken at once. S7 PDUs are small and one per segment, and captures filtered to S7 frames (or a
+     * lossy SPAN port) would otherwise hold every later PDU until 64 KiB of window had piled up.
+     */
+    @Override
+    public boolean resyncAt(int flowSlot, boolean fromClient, byte[] buf, int off, int len) {
+        return protocolOfSlot[flowSlot] == S7COMM && S7Parser.startsTpdu(buf, off, len);
+    }
+
     @Override
     public void onGap(int flowSlot, boolean fromClient, long missing) {
         counters.gap();
         OpcUaFlowState state = opcuaOfSlot[flowSlot];
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
+        }
+        S7FlowState s7State = s7OfSlot[flowSlot];
+        if (s7State != null) {
+            s7State.onGap(towardsPort(fromClient, AppProtocol.S7COMM));
         }
     }
 
@@ -467,6 +528,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         opcuaOfSlot[flowSlot] = null;
         enipOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
+        s7OfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
         bacnetSegmentsOfSlot[flowSlot * 2] = null;
         bacnetSegmentsOfSlot[flowSlot * 2 + 1] = null;
@@ -478,6 +540,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     public TcpReassembler reassembler() {
         return tcp;
+    }
+
+    public S7Parser s7Parser() {
+        return s7;
     }
 
     public ModbusParser modbusParser() {

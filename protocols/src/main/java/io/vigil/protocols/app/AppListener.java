@@ -9,6 +9,7 @@ import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.s7comm.S7Message;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -41,6 +42,9 @@ public interface AppListener {
 
     /** EtherNet/IP encapsulation messages (TCP/UDP 44818) and implicit I/O datagrams (UDP 2222). */
     void onEnip(DecodedPacket packet, int flowSlot, EnipMessage message);
+
+    /** A COTP connection PDU or a complete COTP data unit (S7comm, S7comm-plus or other) on an ISO-on-TCP flow. */
+    void onS7comm(DecodedPacket packet, int flowSlot, S7Message message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

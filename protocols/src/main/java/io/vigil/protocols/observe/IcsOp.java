@@ -17,10 +17,19 @@ import java.nio.charset.StandardCharsets;
  *     (the outstation for requests), peerUnit = source link address, status = IIN (responses),
  *     objects = group &lt;&lt; 8 | variation of each object header, address/count = the first
  *     header's start index and point count, sequence = application sequence number;</li>
- * <li>S7COMM_OP: function = parameter function code (job/ack data) or 0x100 | userdata group
- *     &lt;&lt; 8 ... as documented by the S7 decoder, subFunction = ROSCTR, objects = area of
- *     each item, instance = DB number of the first item, address/count = its byte address and
- *     length, status = error class &lt;&lt; 8 | code, name = block name for block functions;</li>
+ * <li>S7COMM_OP (see {@code io.vigil.protocols.s7comm.S7IcsOps}): function = parameter function
+ *     code 0x00-0xFF (job, ack-data; -1 for an ack without parameters), 0x10000 | userdata group
+ *     &lt;&lt; 8 | subfunction (e.g. 0x10401 read SZL, 0x10702 set clock), 0x20000 | S7comm-plus
+ *     function code, 0x30000 | S7comm-plus opcode when it has none (0x30033 notification, 0x300FE
+ *     continuation, 0x300FF keep-alive), 0x40000 | COTP type for connection PDUs (0x400E0 CR,
+ *     0x400D0 CC, 0x40080 DR) and non-S7 data (0x400F0); subFunction = ROSCTR (S7comm) or opcode
+ *     (S7comm-plus); unit/peerUnit = called/calling TSAP of the connection's CR (rack/slot in the
+ *     low byte; -1 for text TSAPs, 0 unknown); objects = area of each item, instance = DB number
+ *     of the first item, address/count = its byte address and length, attribute = its bit;
+ *     objectClass/instance = SZL id/index for SZL reads; status = error class &lt;&lt; 8 | code (or
+ *     the userdata error code); sequence = PDU reference (S7comm-plus: sequence number); name =
+ *     block name ("DB1") for block functions, PI service name for PI services and PLC stop;
+ *     values = first written values; opaque = S7comm-plus V2/V3 body under integrity protection;</li>
  * <li>ENIP_OP: function = CIP service (0x80 set on responses, as on the wire; the embedded one of
  *     an Unconnected Send, then subFunction = 0x52) or, without CIP, 0x10000 | encapsulation
  *     command, unit = session handle, peerUnit = connection id (connected messages),

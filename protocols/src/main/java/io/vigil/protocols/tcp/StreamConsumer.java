@@ -21,4 +21,16 @@ public interface StreamConsumer {
      * boundary. missing = number of bytes skipped, or -1 when unknown.
      */
     void onGap(int flowSlot, boolean fromClient, long missing);
+
+    /**
+     * Asked when a segment arrives beyond a hole while the consumer holds nothing unconsumed (it is at a
+     * PDU boundary): true if the segment itself starts with a PDU header the consumer trusts, so the hole
+     * is more likely lost (a capture filtered to the protocol's packets, a drop on the SPAN port) than
+     * reordered, and waiting for it would hold every later PDU until the window fills. The reassembler then
+     * gives the hole up as a gap at once. Default: false, wait for the hole. Must not call back into the
+     * reassembler.
+     */
+    default boolean resyncAt(int flowSlot, boolean fromClient, byte[] buf, int off, int len) {
+        return false;
+    }
 }

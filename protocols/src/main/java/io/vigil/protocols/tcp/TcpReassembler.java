@@ -69,6 +69,7 @@ public final class TcpReassembler {
     private long midstreamPickups;
     private long bytesBuffered;
     private long bytesDroppedAtRelease;
+    private long eagerResyncs;
 
     /**
      * @param maxFlows              flow slots (same capacity as the FlowTable)
@@ -193,6 +194,12 @@ public final class TcpReassembler {
             }
             state[d] &= ~LOST;
             int pending = b == null ? 0 : b.pending;
+            if (ahead > 0 && pending == 0 && (b == null || b.rangeCount == 0)
+                && consumer.resyncAt(slot, fromClient, frame, off, len)) {
+                eagerResyncs++;
+                skip(d, ahead);
+                continue;
+            }
             if (ahead == 0 && pending == 0) {
                 deliverFrame(d, off, len);
                 return;
@@ -499,6 +506,11 @@ public final class TcpReassembler {
     }
 
     /** Segments whose data was all delivered or held already: ignored. */
+    /** Holes given up at once because the consumer recognised a PDU start after them ({@link StreamConsumer#resyncAt}). */
+    public long eagerResyncs() {
+        return eagerResyncs;
+    }
+
     public long retransmissions() {
         return retransmissions;
     }

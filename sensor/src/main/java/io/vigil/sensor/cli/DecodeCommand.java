@@ -24,6 +24,7 @@ import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.s7comm.S7Message;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -56,7 +57,7 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, enip). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -74,7 +75,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, enip (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt (default: all).")
     List<String> protocols;
 
     @Override
@@ -288,6 +289,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onEnip(DecodedPacket packet, int flowSlot, EnipMessage message) {
             if (selection.has(AppProtocol.ENIP)) {
                 PduJson.enip(pduLine(packet, AppProtocol.ENIP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onS7comm(DecodedPacket packet, int flowSlot, S7Message message) {
+            if (selection.has(AppProtocol.S7COMM)) {
+                PduJson.s7comm(pduLine(packet, AppProtocol.S7COMM), message);
                 emit();
             }
         }

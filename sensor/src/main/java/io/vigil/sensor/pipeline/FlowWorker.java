@@ -27,6 +27,8 @@ import io.vigil.protocols.observe.NamedOp;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.s7comm.S7IcsOps;
+import io.vigil.protocols.s7comm.S7Message;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -288,6 +290,11 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onS7comm(DecodedPacket p, int flowSlot, S7Message m) {
+        publishApp(ObservationType.S7COMM_OP, AppProtocol.S7COMM, p, flowSlot, m, FlowWorker::fillS7comm);
+    }
+
+    @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
     }
@@ -394,6 +401,10 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
 
     private static void fillEnip(Observation o, EnipMessage m) {
         EnipOps.fill(o.ics, m);
+    }
+
+    private static void fillS7comm(Observation o, S7Message m) {
+        S7IcsOps.fill(o.ics, m);
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */
