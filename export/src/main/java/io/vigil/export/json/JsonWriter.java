@@ -129,6 +129,20 @@ public final class JsonWriter {
         return this;
     }
 
+    /** A finite double as a number (integral values without a fraction); NaN and infinities as null. */
+    public JsonWriter value(double value) {
+        comma();
+        if (!Double.isFinite(value)) {
+            out.append("null");
+        } else if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.append((long) value);
+        } else {
+            out.append(value);
+        }
+        needComma = true;
+        return this;
+    }
+
     private void name(String name) {
         comma();
         string(name);

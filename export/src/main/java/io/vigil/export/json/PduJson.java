@@ -7,6 +7,8 @@ import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsNames;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
+import io.vigil.protocols.iec104.Iec104Names;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
@@ -265,6 +267,70 @@ public final class PduJson {
         if (m.malformed) {
             j.field("malformed", m.malformedReason);
         }
+    }
+
+    public static void iec104(JsonWriter j, Iec104Apdu a) {
+        j.field("apci_type", a.apciTypeName())
+            .field("apdu_len", a.apduLength)
+            .field("u_func", a.uControl >= 0 ? uFunction(a.uControl) : null);
+        optional(j, "tx_seq", a.txSeq);
+        optional(j, "rx_seq", a.rxSeq);
+        if (a.hasAsdu) {
+            // A short ASDU header leaves the fields it does not reach at -1: null here.
+            j.field("type_id", a.typeId)
+                .field("type_name", Iec104Names.typeName(a.typeId));
+            if (a.numObjects >= 0) {
+                j.field("sq", a.sq).field("num_objects", a.numObjects);
+            } else {
+                j.nullField("sq").nullField("num_objects");
+            }
+            if (a.cot >= 0) {
+                j.field("cot", a.cot)
+                    .field("cot_name", Iec104Names.causeName(a.cot))
+                    .field("negative", a.negative)
+                    .field("test", a.test);
+            } else {
+                j.nullField("cot").nullField("cot_name").nullField("negative").nullField("test");
+            }
+            optional(j, "oa", a.originator);
+            optional(j, "common_address", a.commonAddress);
+            j.beginArray("ioa");
+            for (int i = 0; i < a.ioaCount; i++) {
+                j.value(a.ioa[i]);
+            }
+            j.endArray();
+            j.beginArray("values");
+            for (int i = 0; i < a.valueCount; i++) {
+                j.value(a.values[i]);
+            }
+            j.endArray();
+            if (a.qualifier >= 0) {
+                j.field("select", a.select).field("qualifier", a.qualifier);
+            }
+            if (a.timeMillis >= 0) {
+                j.field("time", java.time.Instant.ofEpochMilli(a.timeMillis).toString());
+                if (a.timeInvalid) {
+                    j.field("time_invalid", true);
+                }
+            }
+            if (a.unknownType) {
+                j.field("unknown_type", true);
+            }
+            if (a.objectsNotWalked) {
+                j.field("objects_not_walked", true);
+            }
+        } else {
+            j.nullField("type_id").nullField("type_name").nullField("cot").nullField("common_address");
+        }
+        if (a.malformed) {
+            j.field("malformed", a.malformedReason);
+        }
+    }
+
+    /** STARTDT_ACT etc.; an invalid control octet as its hex value. */
+    private static String uFunction(int control) {
+        String name = Iec104Names.uFunctionName(control);
+        return name != null ? name : String.format("0x%02x", control);
     }
 
     /** Text from a flyweight's offsets, null when absent; ISO-8859-1 keeps every byte visible. */

@@ -12,6 +12,10 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.http.HttpMessageSink;
 import io.vigil.protocols.http.HttpParser;
+import io.vigil.protocols.iec104.Iec104Apdu;
+import io.vigil.protocols.iec104.Iec104ApduSink;
+import io.vigil.protocols.iec104.Iec104FlowState;
+import io.vigil.protocols.iec104.Iec104Parser;
 import io.vigil.protocols.modbus.ModbusParser;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.modbus.ModbusPduSink;
@@ -42,7 +46,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, Iec104ApduSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -56,6 +60,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
+    private static final byte IEC104 = 8;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -66,6 +71,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
     private final HttpParser[] httpOfSlot;
     private final SshParser[] sshOfSlot;
+    private final Iec104FlowState[] iec104OfSlot;
+    /**
+     * IEC 104 content detection across directions: bit 0 (client) / bit 1 (server) set when that
+     * direction started with one complete APDU that passed the strict check.
+     */
+    private final byte[] iec104FirstApdu;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -84,6 +95,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final NtpMessage ntpMessage = new NtpMessage();
     private final SnmpParser snmp = new SnmpParser();
     private final SnmpMessage snmpMessage = new SnmpMessage();
+    private final Iec104Parser iec104 = new Iec104Parser();
+    private final Iec104Apdu iec104Apdu = new Iec104Apdu();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -103,6 +116,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
         this.httpOfSlot = new HttpParser[maxFlows];
         this.sshOfSlot = new SshParser[maxFlows];
+        this.iec104OfSlot = new Iec104FlowState[maxFlows];
+        this.iec104FirstApdu = new byte[maxFlows];
     }
 
     /**
@@ -139,7 +154,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * still reported as a protocol mismatch, unless the capture joined mid-stream and may have
      * started inside an ADU. Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
      */
-    private byte classifyTcp(byte[] buf, int off, int len, int slot) {
+    private byte classifyTcp(byte[] buf, int off, int len, int slot, boolean fromClient) {
         DecodedPacket p = current;
         if (p.dstPort == DnsParser.DNS_PORT || p.srcPort == DnsParser.DNS_PORT) {
             counters.flowsClassified(AppProtocol.DNS);
@@ -154,6 +169,13 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (opcuaPort && currentMidstream) {
             counters.flowsClassified(AppProtocol.OPCUA);
             return OPCUA;
+        }
+        boolean iec104Port = p.dstPort == AppProtocol.IEC104.port() || p.srcPort == AppProtocol.IEC104.port();
+        if (iec104Port || (buf[off] & 0xFF) == Iec104Parser.START) {
+            byte decided = classifyIec104(buf, off, len, slot, fromClient, iec104Port);
+            if (decided != OTHER) {
+                return decided;
+            }
         }
         if (len < MBAP_HEADER) {
             return UNDECIDED;
@@ -192,6 +214,49 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             return MODBUS;
         }
         return OTHER;
+    }
+
+    /**
+     * IEC 104 by port or by content. On 2404 the flow is IEC 104 whatever it carries (a mismatch
+     * is reported when its first bytes are not an APDU), as Modbus on 502. Elsewhere a start octet
+     * and a length octet are weak evidence, so the flow is taken only when its first two APDUs
+     * pass the strict check of {@link Iec104Parser}: both in one direction, or the first of each
+     * direction (STARTDT act / con, the usual opening). A Modbus ADU whose transaction id starts
+     * with 0x68 is left to Modbus. Returns OTHER for "not IEC 104, ask the others".
+     */
+    private byte classifyIec104(byte[] buf, int off, int len, int slot, boolean fromClient, boolean port) {
+        DecodedPacket p = current;
+        if (port) {
+            if (currentMidstream) {
+                counters.flowsClassified(AppProtocol.IEC104);
+                return IEC104;
+            }
+            if (len < 6) {
+                return UNDECIDED;
+            }
+            if (Iec104Parser.detect(buf, off, len) == Iec104Parser.NO) {
+                counters.mismatch(AppProtocol.IEC104);
+                listener.onProtocolMismatch(p, slot, AppProtocol.IEC104);
+            }
+            counters.flowsClassified(AppProtocol.IEC104);
+            return IEC104;
+        }
+        if (ModbusParser.looksLikeModbus(buf, off, len)) {
+            return OTHER;
+        }
+        int verdict = Iec104Parser.detect(buf, off, len);
+        int mine = fromClient ? 1 : 2;
+        int theirs = fromClient ? 2 : 1;
+        if (verdict == Iec104Parser.YES
+            || verdict == Iec104Parser.ONE && (iec104FirstApdu[slot] & theirs) != 0) {
+            counters.flowsClassified(AppProtocol.IEC104);
+            return IEC104;
+        }
+        if (verdict == Iec104Parser.ONE) {
+            iec104FirstApdu[slot] |= (byte) mine;
+            return UNDECIDED;
+        }
+        return verdict == Iec104Parser.MAYBE ? UNDECIDED : OTHER;
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot) {
@@ -245,7 +310,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                       long timestampNanos) {
         byte protocol = protocolOfSlot[flowSlot];
         if (protocol == UNDECIDED) {
-            protocol = classifyTcp(buf, off, len, flowSlot);
+            protocol = classifyTcp(buf, off, len, flowSlot, fromClient);
             if (protocol == UNDECIDED) {
                 return 0;
             }
@@ -287,6 +352,18 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 sshOfSlot[flowSlot] = ssh;
             }
             return ssh.parse(buf, off, len, fromClient, sshBanner, this);
+        }
+        if (protocol == IEC104) {
+            currentSlot = flowSlot;
+            Iec104FlowState state = iec104OfSlot[flowSlot];
+            if (state == null) {
+                state = new Iec104FlowState();
+                if (currentMidstream) {
+                    state.joinedMidstream();
+                }
+                iec104OfSlot[flowSlot] = state;
+            }
+            return iec104.parse(buf, off, len, towardsPort(fromClient, AppProtocol.IEC104), iec104Apdu, state, this);
         }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
@@ -343,6 +420,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onApdu(Iec104Apdu apdu) {
+        counters.pdu(AppProtocol.IEC104, apdu.malformed);
+        listener.onIec104(current, currentSlot, apdu);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -359,6 +442,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
         }
+        Iec104FlowState iec = iec104OfSlot[flowSlot];
+        if (iec != null) {
+            iec.onGap(towardsPort(fromClient, AppProtocol.IEC104));
+        }
     }
 
     /**
@@ -371,6 +458,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         }
         tcp.release(flowSlot);
         protocolOfSlot[flowSlot] = UNDECIDED;
+        iec104FirstApdu[flowSlot] = 0;
         ModbusTransactions tx = modbusOfSlot[flowSlot];
         if (tx != null) {
             tx.clear();
@@ -379,6 +467,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         opcuaOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
+        iec104OfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {

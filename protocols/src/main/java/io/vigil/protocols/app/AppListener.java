@@ -5,6 +5,7 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
@@ -37,6 +38,8 @@ public interface AppListener {
     void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message);
 
     void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message);
+
+    void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

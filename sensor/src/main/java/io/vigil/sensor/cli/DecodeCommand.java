@@ -20,6 +20,7 @@ import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
@@ -55,7 +56,8 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp,",
+        "iec104). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -73,7 +75,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, iec104 (default: all).")
     List<String> protocols;
 
     @Override
@@ -279,6 +281,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message) {
             if (selection.has(AppProtocol.SNMP)) {
                 PduJson.snmp(pduLine(packet, AppProtocol.SNMP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu) {
+            if (selection.has(AppProtocol.IEC104)) {
+                PduJson.iec104(pduLine(packet, AppProtocol.IEC104), apdu);
                 emit();
             }
         }

@@ -19,8 +19,10 @@ import io.vigil.protocols.flow.FlowListener;
 import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.NamedOp;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
@@ -275,6 +277,11 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onIec104(DecodedPacket p, int flowSlot, Iec104Apdu apdu) {
+        publishApp(ObservationType.IEC104_OP, AppProtocol.IEC104, p, flowSlot, apdu, FlowWorker::fillIec104);
+    }
+
+    @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
     }
@@ -377,6 +384,45 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         }
         n.number = m.varbindCount;
         n.malformed = m.malformed;
+    }
+
+    /**
+     * IEC 104 as {@link IcsOp} documents it; isResponse = sent by the controlled station (from port
+     * 2404), isError = negative confirmation or a COT of 44-47 (unknown type, cause, address, IOA).
+     */
+    private static void fillIec104(Observation o, Iec104Apdu a) {
+        IcsOp op = o.ics;
+        op.clear();
+        op.kind = a.kind();
+        op.isResponse = !a.fromClient;
+        op.malformed = a.malformed;
+        if (a.apciType == Iec104Apdu.TYPE_U) {
+            op.subFunction = a.uControl;
+            return;
+        }
+        if (a.apciType == Iec104Apdu.TYPE_S) {
+            op.subFunction = 1;
+            op.sequence = a.rxSeq;
+            return;
+        }
+        op.sequence = a.txSeq;
+        if (!a.hasAsdu) {
+            return;
+        }
+        // A short ASDU header leaves absent fields at -1; IcsOp keeps 0 for those.
+        op.function = a.typeId;
+        op.unit = Math.max(0, a.commonAddress);
+        op.peerUnit = Math.max(0, a.originator);
+        op.status = a.cot < 0 ? 0 : a.cot | (a.negative ? 0x40 : 0) | (a.test ? 0x80 : 0);
+        op.isError = a.negative || a.cot >= 44 && a.cot <= 47;
+        op.count = Math.max(0, a.numObjects);
+        op.address = a.ioaCount > 0 ? a.ioa[0] : -1;
+        for (int i = 0; i < a.ioaCount; i++) {
+            op.addObject(a.ioa[i]);
+        }
+        for (int i = 0; i < a.valueCount && i < IcsOp.MAX_VALUES; i++) {
+            op.addValue(a.values[i]);
+        }
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */
