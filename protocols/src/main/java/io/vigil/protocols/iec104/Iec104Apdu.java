@@ -60,7 +60,7 @@ public final class Iec104Apdu {
     public boolean select;
     /** Commands and set-points: qualifier of the first object (QU or QL), -1 otherwise. */
     public int qualifier;
-    /** CP56Time2a of the first object as epoch milliseconds (years 2000-2099), -1 when absent. */
+    /** CP56Time2a of the first object as epoch milliseconds (year octet below 70: 20xx, else 19xx), -1 when absent. */
     public long timeMillis;
     /** The IV (invalid) bit of that time tag. */
     public boolean timeInvalid;

@@ -368,6 +368,9 @@ public final class Iec104Parser {
             case 17: case 38:
                 value = v0 & 3; // event state
                 break;
+            case Iec104Names.M_EI_NA_1:
+                value = v0 & 0x7F; // cause of initialisation; bit 7 = after a change of local parameters
+                break;
             case 45: case 58:
                 value = v0 & 1;
                 if (first) {
@@ -435,7 +438,9 @@ public final class Iec104Parser {
         int hour = b[q + 3] & 0x1F;
         int day = b[q + 4] & 0x1F;
         int month = b[q + 5] & 0x0F;
-        int year = 2000 + (b[q + 6] & 0x7F);
+        // Seven bits of year in the century; like Wireshark, 70 and above read as 19xx (some stacks send 109 for 2009).
+        int y = b[q + 6] & 0x7F;
+        int year = y < 70 ? 2000 + y : 1900 + y;
         a.timeInvalid = (b[q + 2] & 0x80) != 0;
         if (ms > 59_999 || minute > 59 || hour > 23 || day < 1 || day > 31 || month < 1 || month > 12) {
             return; // not a time; the element value still stands

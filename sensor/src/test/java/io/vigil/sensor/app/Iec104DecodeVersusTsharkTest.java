@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
 import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +34,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Iec104DecodeVersusTsharkTest {
     private static final String[] FIELDS = {"type", "typeid", "causetx", "addr", "ioa", "utype", "tx", "rx", "numix",
-        "sq", "oa", "nega", "test"};
+        "sq", "oa", "nega", "test", "value", "time"};
     private static final String[] CSV = {"iec60870_104.type", "iec60870_asdu.typeid", "iec60870_asdu.causetx",
         "iec60870_asdu.addr", "iec60870_asdu.ioa"};
     private static final String[] LIVE = {"iec60870_104.utype", "iec60870_104.tx", "iec60870_104.rx",
         "iec60870_asdu.numix", "iec60870_asdu.sq", "iec60870_asdu.oa", "iec60870_asdu.nega", "iec60870_asdu.test"};
+    /**
+     * tshark's element values, one field per kind of element; a frame's values are those of the
+     * first of these fields it has (frames here carry one type). The order of LIVE then these,
+     * then the CP56Time2a, is the order of the live tshark run.
+     */
+    private static final String[] VALUES = {"iec60870_asdu.siq.spi", "iec60870_asdu.diq.dpi", "iec60870_asdu.vti.v",
+        "iec60870_asdu.bitstring", "iec60870_asdu.normval", "iec60870_asdu.scalval", "iec60870_asdu.float",
+        "iec60870_asdu.bcr.count", "iec60870_asdu.sco.on", "iec60870_asdu.dco.on", "iec60870_asdu.rco.up",
+        "iec60870_asdu.qoi", "iec60870_asdu.qcc", "iec60870_asdu.qrp", "iec60870_asdu.coi_r"};
+    private static final DateTimeFormatter TSHARK_TIME =
+        DateTimeFormatter.ofPattern("MMM d, yyyy HH:mm:ss.SSSSSSSSS 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     @TempDir
     Path tmp;
@@ -53,9 +68,13 @@ class Iec104DecodeVersusTsharkTest {
             Map<Long, String[]> theirs = new TreeMap<>();
             IecMqttFrameDiff.csv(csv, CSV).forEach((frame, row) -> theirs.put(frame, merged(row, null)));
             if (live) {
-                IecMqttFrameDiff.tshark(pcap, "iec60870_104", LIVE).forEach((frame, row) ->
-                    theirs.merge(frame, merged(null, row), (a, b) -> {
-                        System.arraycopy(b, CSV.length, a, CSV.length, LIVE.length);
+                String[] asked = new String[LIVE.length + VALUES.length + 1];
+                System.arraycopy(LIVE, 0, asked, 0, LIVE.length);
+                System.arraycopy(VALUES, 0, asked, LIVE.length, VALUES.length);
+                asked[asked.length - 1] = "iec60870_asdu.cp56time";
+                IecMqttFrameDiff.tshark(pcap, "iec60870_104", asked).forEach((frame, row) ->
+                    theirs.merge(frame, merged(null, live(row)), (a, b) -> {
+                        System.arraycopy(b, CSV.length, a, CSV.length, FIELDS.length - CSV.length);
                         return a;
                     }));
             }
@@ -67,6 +86,25 @@ class Iec104DecodeVersusTsharkTest {
         assertTrue(failures.isEmpty(), failures);
         assertTrue(diff.compared > (live ? 2_000 : 1_000), "fields compared: " + diff.compared);
         assertTrue(diff.agreement() >= 99.0, "agreement " + diff.agreement() + "%");
+    }
+
+    /** A live tshark row reduced to FIELDS after the csv ones: LIVE, the first value field present, the first time. */
+    private static String[] live(String[] row) {
+        String[] v = new String[LIVE.length + 2];
+        System.arraycopy(row, 0, v, 0, LIVE.length);
+        v[LIVE.length] = "";
+        for (int i = 0; i < VALUES.length; i++) {
+            if (!row[LIVE.length + i].isEmpty()) {
+                v[LIVE.length] = row[LIVE.length + i];
+                break;
+            }
+        }
+        String time = row[row.length - 1];
+        int bar = time.indexOf('|');
+        time = bar >= 0 ? time.substring(0, bar) : time;
+        v[LIVE.length + 1] = time.isEmpty() ? ""
+            : Long.toString(Instant.from(TSHARK_TIME.parse(time.replaceAll(" +", " "))).toEpochMilli());
+        return v;
     }
 
     /** tshark's values in FIELDS order, hex as decimal. */
@@ -87,7 +125,7 @@ class Iec104DecodeVersusTsharkTest {
         v[2] = str(j.get("cot"));
         v[3] = str(j.get("common_address"));
         v[4] = str(j.get("ioa"));
-        List<String> rest = new ArrayList<>();
+        List<String> rest = new ArrayList<>(); // LIVE order, then value and time
         rest.add(utype(str(j.get("u_func"))));
         rest.add(str(j.get("tx_seq")));
         rest.add(str(j.get("rx_seq")));
@@ -96,10 +134,31 @@ class Iec104DecodeVersusTsharkTest {
         rest.add(str(j.get("oa")));
         rest.add(str(j.get("negative")));
         rest.add(str(j.get("test")));
+        rest.add(tsharkFloats(j.get("values")));
+        Object time = j.get("time");
+        rest.add(time == null ? "" : Long.toString(Instant.parse((String) time).toEpochMilli()));
         for (int i = 0; i < rest.size(); i++) {
             v[CSV.length + i] = live ? rest.get(i) : "";
         }
         return v;
+    }
+
+    /** Values as tshark prints them: integers as such, fractions with six significant digits (FT_FLOAT). */
+    private static String tsharkFloats(Object values) {
+        if (!(values instanceof List<?> l)) {
+            return "";
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : l) {
+            double d = ((Number) o).doubleValue();
+            if (d == Math.rint(d)) {
+                out.add(Long.toString((long) d));
+            } else {
+                String g = String.format(Locale.ROOT, "%.6g", d);
+                out.add(g.contains("e") ? g : g.replaceAll("0+$", "").replaceAll("\\.$", ""));
+            }
+        }
+        return String.join("|", out);
     }
 
     /** tshark's iec60870_104.utype is the U control octet shifted right by two. */
