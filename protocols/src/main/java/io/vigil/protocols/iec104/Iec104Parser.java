@@ -320,7 +320,7 @@ public final class Iec104Parser {
 
     /** The value of one element at q (after its IOA); the first object also gives time tag and command bits. */
     private static void element(byte[] b, int q, int type, int size, boolean first, Iec104Apdu a) {
-        int v0 = b[q] & 0xFF;
+        int v0 = size > 0 ? b[q] & 0xFF : 0; // C_RD_NA_1 has no element: q may be the buffer's end
         double value;
         switch (type) {
             case 1: case 2: case 30:
