@@ -10,6 +10,7 @@ import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.iec104.Iec104Names;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaNames;
@@ -324,6 +325,67 @@ public final class PduJson {
         }
         if (a.malformed) {
             j.field("malformed", a.malformedReason);
+        }
+    }
+
+    /** MQTT: the password is never printed, only whether one is present. */
+    public static void mqtt(JsonWriter j, MqttMessage m) {
+        j.field("msg_type", MqttMessage.typeName(m.type)).field("msg_type_id", m.type);
+        if (m.type == MqttMessage.PUBLISH) {
+            j.field("qos", m.qos).field("retain", m.retain).field("dup", m.dup);
+        } else {
+            j.nullField("qos").nullField("retain").nullField("dup");
+        }
+        optional(j, "packet_id", m.packetId);
+        optional(j, "protocol_version", m.protocolVersion > 0 ? m.protocolVersion : -1);
+        if (m.type == MqttMessage.CONNECT) {
+            j.field("protocol_name", m.protocolName())
+                .field("client_id", m.clientId())
+                .field("username", m.hasUsername ? m.username() : null)
+                .field("has_password", m.hasPassword)
+                .field("keepalive", m.keepAlive);
+            if (m.connectFlags >= 0) {
+                j.field("clean_session", (m.connectFlags & 0x02) != 0)
+                    .field("will_topic", m.text(m.willTopicOffset, m.willTopicLength));
+            }
+        }
+        if (m.type == MqttMessage.PUBLISH) {
+            j.field("topic", m.topic());
+            optional(j, "payload_len", m.payloadLength);
+        }
+        if (m.topicCount > 0) {
+            j.beginArray("topics");
+            for (int i = 0; i < m.topicCount; i++) {
+                j.value(m.topicFilter(i));
+            }
+            j.endArray();
+            if (m.type == MqttMessage.SUBSCRIBE) {
+                j.beginArray("requested_qos");
+                for (int i = 0; i < m.topicCount; i++) {
+                    j.value(m.requestedQos[i]);
+                }
+                j.endArray();
+            }
+        }
+        if (m.type == MqttMessage.CONNACK) {
+            j.field(m.protocolVersion == 5 ? "reason_code" : "return_code", m.reasonCode)
+                .field("session_present", m.sessionPresent);
+        } else if (m.reasonCode >= 0) {
+            j.field("reason_code", m.reasonCode);
+        }
+        if (m.reasonCodeCount > 0) {
+            j.beginArray(m.type == MqttMessage.SUBACK ? "return_codes" : "reason_codes");
+            for (int i = 0; i < m.reasonCodeCount; i++) {
+                j.value(m.reasonCodes[i]);
+            }
+            j.endArray();
+        }
+        j.field("remaining_len", m.remainingLength);
+        if (m.truncated) {
+            j.field("truncated", true);
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
         }
     }
 

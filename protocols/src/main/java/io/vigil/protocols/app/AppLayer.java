@@ -20,6 +20,10 @@ import io.vigil.protocols.modbus.ModbusParser;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.modbus.ModbusPduSink;
 import io.vigil.protocols.modbus.ModbusTransactions;
+import io.vigil.protocols.mqtt.MqttFlowState;
+import io.vigil.protocols.mqtt.MqttMessage;
+import io.vigil.protocols.mqtt.MqttMessageSink;
+import io.vigil.protocols.mqtt.MqttParser;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.ntp.NtpParser;
 import io.vigil.protocols.opcua.OpcUaFlowState;
@@ -46,7 +50,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink, Iec104ApduSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, Iec104ApduSink, MqttMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -61,6 +65,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
     private static final byte IEC104 = 8;
+    private static final byte MQTT = 9;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -77,6 +82,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * direction started with one complete APDU that passed the strict check.
      */
     private final byte[] iec104FirstApdu;
+    /** MQTT level (from CONNECT), pending skips of oversized packets, framing state: per connection. */
+    private final MqttFlowState[] mqttOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -97,6 +104,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final SnmpMessage snmpMessage = new SnmpMessage();
     private final Iec104Parser iec104 = new Iec104Parser();
     private final Iec104Apdu iec104Apdu = new Iec104Apdu();
+    private final MqttParser mqtt;
+    private final MqttMessage mqttMessage = new MqttMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -118,6 +127,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.sshOfSlot = new SshParser[maxFlows];
         this.iec104OfSlot = new Iec104FlowState[maxFlows];
         this.iec104FirstApdu = new byte[maxFlows];
+        this.mqttOfSlot = new MqttFlowState[maxFlows];
+        // Half the per-direction buffer: an oversized PUBLISH is decoded from its prefix and the
+        // rest passed over long before the reassembler would have to drop bytes.
+        this.mqtt = new MqttParser(Math.min(MqttParser.DEFAULT_MAX_BUFFERED, bufferPerDirection / 2));
     }
 
     /**
@@ -169,6 +182,13 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (opcuaPort && currentMidstream) {
             counters.flowsClassified(AppProtocol.OPCUA);
             return OPCUA;
+        }
+        boolean mqttPort = p.dstPort == AppProtocol.MQTT.port() || p.srcPort == AppProtocol.MQTT.port();
+        if (mqttPort || (buf[off] & 0xFF) == 0x10) {
+            byte decided = classifyMqtt(buf, off, len, slot, mqttPort);
+            if (decided != OTHER) {
+                return decided;
+            }
         }
         boolean iec104Port = p.dstPort == AppProtocol.IEC104.port() || p.srcPort == AppProtocol.IEC104.port();
         if (iec104Port || (buf[off] & 0xFF) == Iec104Parser.START) {
@@ -257,6 +277,29 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             return UNDECIDED;
         }
         return verdict == Iec104Parser.MAYBE ? UNDECIDED : OTHER;
+    }
+
+    /**
+     * MQTT by port or by content. A CONNECT naming MQTT or MQIsdp is MQTT on any port (TLS on 8883
+     * starts with 0x16 and stays TLS). On 1883 the flow is MQTT whatever it carries; one whose
+     * first bytes are not a CONNECT is reported as a mismatch, unless the capture joined
+     * mid-stream (then the parser finds the framing on its own). Returns OTHER for "ask the others".
+     */
+    private byte classifyMqtt(byte[] buf, int off, int len, int slot, boolean port) {
+        if (port) {
+            if (!currentMidstream && MqttParser.detectConnect(buf, off, len) == MqttParser.NO) {
+                counters.mismatch(AppProtocol.MQTT);
+                listener.onProtocolMismatch(current, slot, AppProtocol.MQTT);
+            }
+            counters.flowsClassified(AppProtocol.MQTT);
+            return MQTT;
+        }
+        int verdict = MqttParser.detectConnect(buf, off, len);
+        if (verdict == MqttParser.YES) {
+            counters.flowsClassified(AppProtocol.MQTT);
+            return MQTT;
+        }
+        return verdict == MqttParser.MAYBE ? UNDECIDED : OTHER;
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot) {
@@ -365,6 +408,18 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return iec104.parse(buf, off, len, towardsPort(fromClient, AppProtocol.IEC104), iec104Apdu, state, this);
         }
+        if (protocol == MQTT) {
+            currentSlot = flowSlot;
+            MqttFlowState state = mqttOfSlot[flowSlot];
+            if (state == null) {
+                state = new MqttFlowState();
+                if (currentMidstream) {
+                    state.joinedMidstream();
+                }
+                mqttOfSlot[flowSlot] = state;
+            }
+            return mqtt.parse(buf, off, len, towardsPort(fromClient, AppProtocol.MQTT), mqttMessage, state, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -426,6 +481,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(MqttMessage message) {
+        counters.pdu(AppProtocol.MQTT, message.malformed);
+        listener.onMqtt(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -441,6 +502,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         OpcUaFlowState state = opcuaOfSlot[flowSlot];
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
+        }
+        MqttFlowState mq = mqttOfSlot[flowSlot];
+        if (mq != null) {
+            mq.onGap(towardsPort(fromClient, AppProtocol.MQTT));
         }
         Iec104FlowState iec = iec104OfSlot[flowSlot];
         if (iec != null) {
@@ -468,6 +533,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         httpOfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
         iec104OfSlot[flowSlot] = null;
+        mqttOfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {

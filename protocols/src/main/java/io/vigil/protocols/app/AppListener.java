@@ -7,6 +7,7 @@ import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.snmp.SnmpMessage;
@@ -40,6 +41,8 @@ public interface AppListener {
     void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message);
 
     void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu);
+
+    void onMqtt(DecodedPacket packet, int flowSlot, MqttMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -22,6 +22,7 @@ import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.snmp.SnmpMessage;
@@ -57,7 +58,7 @@ import java.util.concurrent.Callable;
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
         "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp,",
-        "iec104). Absent fields are null."})
+        "iec104, mqtt). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -75,7 +76,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, iec104 (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, iec104, mqtt (default: all).")
     List<String> protocols;
 
     @Override
@@ -289,6 +290,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu) {
             if (selection.has(AppProtocol.IEC104)) {
                 PduJson.iec104(pduLine(packet, AppProtocol.IEC104), apdu);
+                emit();
+            }
+        }
+
+        @Override
+        public void onMqtt(DecodedPacket packet, int flowSlot, MqttMessage message) {
+            if (selection.has(AppProtocol.MQTT)) {
+                PduJson.mqtt(pduLine(packet, AppProtocol.MQTT), message);
                 emit();
             }
         }

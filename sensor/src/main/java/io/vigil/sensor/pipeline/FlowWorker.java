@@ -21,6 +21,7 @@ import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.NamedOp;
@@ -282,6 +283,11 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onMqtt(DecodedPacket p, int flowSlot, MqttMessage m) {
+        publishApp(ObservationType.MQTT_MESSAGE, AppProtocol.MQTT, p, flowSlot, m, FlowWorker::fillMqtt);
+    }
+
+    @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
     }
@@ -384,6 +390,48 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         }
         n.number = m.varbindCount;
         n.malformed = m.malformed;
+    }
+
+    /** MQTT as {@link NamedOp} documents it. */
+    private static void fillMqtt(Observation o, MqttMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.type;
+        n.version = m.protocolVersion;
+        n.malformed = m.malformed;
+        switch (m.type) {
+            case MqttMessage.CONNECT:
+                n.name(m.data, m.clientIdOffset, m.clientIdLength);
+                n.detail(m.data, m.usernameOffset, m.usernameLength);
+                n.flag = m.hasPassword;
+                n.number = Math.max(0, m.keepAlive);
+                break;
+            case MqttMessage.PUBLISH:
+                n.name(m.data, m.topicOffset, m.topicLength);
+                n.number = Math.max(0, m.payloadLength);
+                n.address = Math.max(0, m.qos);
+                n.flag = m.retain;
+                break;
+            case MqttMessage.SUBSCRIBE:
+            case MqttMessage.UNSUBSCRIBE:
+                if (m.topicCount > 0) {
+                    n.name(m.data, m.topicOffsets[0], m.topicLengths[0]);
+                    n.address = Math.max(0, m.requestedQos[0]);
+                }
+                n.number = Math.max(0, m.packetId);
+                break;
+            case MqttMessage.CONNACK:
+                n.number = Math.max(0, m.reasonCode);
+                n.flag = m.sessionPresent;
+                break;
+            case MqttMessage.DISCONNECT:
+            case MqttMessage.AUTH:
+                n.number = Math.max(0, m.reasonCode);
+                break;
+            default:
+                n.number = Math.max(0, m.packetId);
+                break;
+        }
     }
 
     /**
