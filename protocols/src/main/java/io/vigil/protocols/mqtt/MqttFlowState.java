@@ -11,7 +11,18 @@ public final class MqttFlowState {
     int version;
     /** The level was inferred (a CONNACK with properties), not read from a CONNECT. */
     boolean versionInferred;
+    /** Bytes of an oversized packet still to pass over, per direction. */
     final long[] skip = new long[2];
+    /**
+     * The first bytes of the oversized packet being passed over (allocated on the first one), its
+     * header length and total length: it is decoded from them and delivered when its last byte
+     * arrives, so it is reported in the frame that completes it.
+     */
+    final byte[][] prefix = new byte[2][];
+    final int[] prefixLength = new int[2];
+    final int[] prefixHeader = new int[2];
+    final long[] prefixTotal = new long[2];
+    final boolean[] pending = new boolean[2];
     private final boolean[] resync = new boolean[2];
 
     public int version() {
@@ -23,6 +34,7 @@ public final class MqttFlowState {
         int d = fromClient ? 0 : 1;
         resync[d] = true;
         skip[d] = 0;
+        pending[d] = false; // its end is lost: nothing to report it with
     }
 
     /** The capture started inside the connection: both directions may start inside a packet. */

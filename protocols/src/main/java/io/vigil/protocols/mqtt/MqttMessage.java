@@ -75,7 +75,10 @@ public final class MqttMessage {
     public final int[] requestedQos = new int[MAX_TOPICS];
     public int topicCount;
     public int topicTotal;
-    /** CONNACK: return code (3.x) or reason code (5); PUBACK..PUBCOMP, DISCONNECT, AUTH: reason code (5). */
+    /**
+     * CONNACK: return code (3.x) or reason code (5); PUBACK..PUBCOMP, DISCONNECT, AUTH: reason code
+     * (5; 0 when the packet omits it, as the specification reads an omitted code); -1 otherwise.
+     */
     public int reasonCode;
     /** CONNACK session present. */
     public boolean sessionPresent;

@@ -8,10 +8,11 @@ package io.vigil.protocols.mqtt;
  * packets), the bytes still to pass over of an oversized packet and whether a direction is in
  * step live in the flow's {@link MqttFlowState}.
  *
- * <p><b>Bounded.</b> A packet larger than {@code maxBuffered} is decoded from its first
- * {@code maxBuffered} bytes (flagged {@code truncated}; a PUBLISH still reports its full payload
- * length) and the rest is passed over as it arrives, so the caller never buffers more than that
- * per direction. Such packets are counted.
+ * <p><b>Bounded.</b> A packet larger than {@code maxBuffered} is not buffered: its first
+ * {@value #PREFIX_KEEP} bytes (enough for the header, topic and packet id) are copied into the
+ * flow state, the rest is passed over as it arrives, and the packet is decoded from the copy
+ * (flagged {@code truncated}; a PUBLISH still reports its full payload length) and delivered when
+ * its last byte has arrived, in the frame that completes it. Such packets are counted.
  *
  * <p><b>Framing.</b> MQTT has no sync marker: in step, every fixed header is taken as it comes,
  * and a packet that breaks the rules (reserved type 0, AUTH before MQTT 5, PUBLISH with QoS 3,
@@ -31,7 +32,9 @@ package io.vigil.protocols.mqtt;
  */
 public final class MqttParser {
     public static final int DEFAULT_MAX_BUFFERED = 32 * 1024;
-    private static final int MIN_MAX_BUFFERED = 256;
+    /** Bytes of an oversized packet kept to decode it from. */
+    public static final int PREFIX_KEEP = 1024;
+    private static final int MIN_MAX_BUFFERED = 1024;
 
     /** {@link #detectConnect}: not a CONNECT. */
     public static final int NO = 0;
@@ -76,7 +79,7 @@ public final class MqttParser {
         this(DEFAULT_MAX_BUFFERED);
     }
 
-    /** @param maxBuffered the most bytes of one packet the caller keeps (at least 256) */
+    /** @param maxBuffered the most bytes of one packet the caller keeps (at least {@value #PREFIX_KEEP}) */
     public MqttParser(int maxBuffered) {
         this.maxBuffered = Math.max(MIN_MAX_BUFFERED, maxBuffered);
     }
@@ -101,6 +104,12 @@ public final class MqttParser {
             int n = (int) Math.min(state.skip[d], len);
             state.skip[d] -= n;
             pos += n;
+            if (state.skip[d] == 0 && state.pending[d]) {
+                state.pending[d] = false;
+                int h = state.prefixHeader[d];
+                decode(state.prefix[d], 0, h, state.prefixTotal[d] - h, state.prefixLength[d], fromClient, msg, state);
+                deliver(msg, sink);
+            }
         }
         boolean strict = state.resynchronising(fromClient);
         while (end - pos >= 2) {
@@ -129,16 +138,26 @@ public final class MqttParser {
                 strict = false;
             }
             int avail = end - pos;
-            if (avail < total) {
-                if (total <= maxBuffered || avail < maxBuffered) {
+            if (total > maxBuffered && avail < total) {
+                int keep = (int) Math.min(PREFIX_KEEP, total);
+                if (avail < keep) {
                     break;
                 }
-                // oversized: decode the prefix now, pass over the rest as it arrives
+                // oversized: keep the prefix, pass over the rest as it arrives, report at its end
                 oversized++;
-                decode(buf, pos, h, rl, avail, fromClient, msg, state);
+                if (state.prefix[d] == null) {
+                    state.prefix[d] = new byte[PREFIX_KEEP]; // once per flow and direction
+                }
+                System.arraycopy(buf, pos, state.prefix[d], 0, keep);
+                state.prefixLength[d] = keep;
+                state.prefixHeader[d] = h;
+                state.prefixTotal[d] = total;
+                state.pending[d] = true;
                 state.skip[d] = total - avail;
-                deliver(msg, sink);
                 pos = end;
+                break;
+            }
+            if (avail < total) {
                 break;
             }
             decode(buf, pos, h, rl, (int) total, fromClient, msg, state);
@@ -412,6 +431,9 @@ public final class MqttParser {
             }
             case MqttMessage.PUBACK: case MqttMessage.PUBREC: case MqttMessage.PUBREL: case MqttMessage.PUBCOMP:
                 m.packetId = u16();
+                if (v5) {
+                    m.reasonCode = 0; // MQTT 5: an omitted reason code means 0x00 (success)
+                }
                 if (v5 && p < lim) {
                     m.reasonCode = u8();
                     if (p < lim) {
@@ -450,6 +472,9 @@ public final class MqttParser {
                 if (type == MqttMessage.AUTH && !v5) {
                     malformed(m, R_AUTH);
                     return;
+                }
+                if (v5) {
+                    m.reasonCode = 0; // omitted: normal disconnection / success
                 }
                 if (v5 && p < lim) {
                     m.reasonCode = u8();
