@@ -166,4 +166,75 @@ class Iec104MqttObservationTest {
         assertEquals(1, mismatches.size(), seen.toString());
         assertEquals(AppProtocol.IEC104, mismatches.get(0).appProtocol);
     }
+
+    private static byte[] mqttString(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = new byte[2 + b.length];
+        out[0] = (byte) (b.length >>> 8);
+        out[1] = (byte) b.length;
+        System.arraycopy(b, 0, out, 2, b.length);
+        return out;
+    }
+
+    private static byte[] cat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] mqtt(int first, byte[] body) {
+        return cat(new byte[] {(byte) first, (byte) body.length}, body); // bodies below 128 bytes
+    }
+
+    @Test
+    void mqttConnectPublishSubscribeArriveAsNamedOps() throws Exception {
+        Pipeline p = start();
+        // On port 11883: found by its CONNECT (MQTT 3.1.1, user "ops", password present, keep-alive 30).
+        handshake(p, WS, RTU, 40_010, 11_883);
+        byte[] connect = mqtt(0x10, cat(mqttString("MQTT"), new byte[] {4, (byte) 0xC2, 0, 30},
+            mqttString("hmi-3"), mqttString("ops"), mqttString("hunter2")));
+        fromClient(p, WS, RTU, 40_010, 11_883, Arrays.copyOf(connect, 9)); // CONNECT split across segments
+        fromClient(p, WS, RTU, 40_010, 11_883, Arrays.copyOfRange(connect, 9, connect.length));
+        fromServer(p, WS, RTU, 40_010, 11_883, hex("20020100"));
+        // PUBLISH QoS 1 retained + SUBSCRIBE in one segment
+        byte[] publish = mqtt(0x33, cat(mqttString("plant/line1/setpoint"), new byte[] {0, 7}, "42.0".getBytes()));
+        byte[] subscribe = mqtt(0x82, cat(new byte[] {0, 8}, mqttString("plant/#"), new byte[] {1}));
+        fromClient(p, WS, RTU, 40_010, 11_883, cat(publish, subscribe));
+        // Telnet-ish text on 1883: a mismatch, once
+        handshake(p, WS, RTU, 40_011, 1883);
+        fromClient(p, WS, RTU, 40_011, 1883, "hello broker\r\n".getBytes());
+        fromClient(p, WS, RTU, 40_011, 1883, "hello again\r\n".getBytes());
+        assertTrue(p.finish(30, TimeUnit.SECONDS));
+
+        List<Observation> mqtt = of(ObservationType.MQTT_MESSAGE).stream()
+            .filter(o -> o.dstPort == 11_883 || o.srcPort == 11_883).toList();
+        assertEquals(4, mqtt.size(), seen.toString());
+        Observation c = mqtt.get(0);
+        assertEquals(AppProtocol.MQTT, c.appProtocol);
+        assertEquals(1, c.named.code, "CONNECT");
+        assertEquals(4, c.named.version);
+        assertEquals("hmi-3", c.named.nameString());
+        assertEquals("ops", c.named.detailString());
+        assertTrue(c.named.flag, "password present");
+        assertEquals(30, c.named.number, "keep-alive");
+        Observation ack = mqtt.get(1);
+        assertEquals(2, ack.named.code);
+        assertTrue(ack.named.flag, "session present");
+        Observation pub = mqtt.get(2);
+        assertEquals(3, pub.named.code);
+        assertEquals("plant/line1/setpoint", pub.named.nameString());
+        assertEquals(4, pub.named.number, "payload length");
+        assertEquals(1, pub.named.address, "QoS");
+        assertTrue(pub.named.flag, "retain");
+        Observation sub = mqtt.get(3);
+        assertEquals(8, sub.named.code);
+        assertEquals("plant/#", sub.named.nameString());
+        assertEquals(8, sub.named.number, "packet id");
+        assertFalse(sub.named.malformed);
+        List<Observation> mismatches = of(ObservationType.PROTOCOL_MISMATCH);
+        assertEquals(1, mismatches.size(), seen.toString());
+        assertEquals(AppProtocol.MQTT, mismatches.get(0).appProtocol);
+    }
 }
