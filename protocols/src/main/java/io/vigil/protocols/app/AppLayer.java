@@ -242,11 +242,15 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * and a length octet are weak evidence, so the flow is taken only when its first two APDUs
      * pass the strict check of {@link Iec104Parser}: both in one direction, or the first of each
      * direction (STARTDT act / con, the usual opening). A Modbus ADU whose transaction id starts
-     * with 0x68 is left to Modbus. Returns OTHER for "not IEC 104, ask the others".
+     * with 0x68 is left to Modbus, and TLS on 2404 (IEC 62351-3 secured links) to the TLS parser,
+     * without a mismatch. Returns OTHER for "not IEC 104, ask the others".
      */
     private byte classifyIec104(byte[] buf, int off, int len, int slot, boolean fromClient, boolean port) {
         DecodedPacket p = current;
         if (port) {
+            if (!currentMidstream && TlsParser.looksLikeTls(buf, off, len)) {
+                return OTHER;
+            }
             if (currentMidstream) {
                 counters.flowsClassified(AppProtocol.IEC104);
                 return IEC104;
@@ -283,9 +287,13 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * MQTT by port or by content. A CONNECT naming MQTT or MQIsdp is MQTT on any port (TLS on 8883
      * starts with 0x16 and stays TLS). On 1883 the flow is MQTT whatever it carries; one whose
      * first bytes are not a CONNECT is reported as a mismatch, unless the capture joined
-     * mid-stream (then the parser finds the framing on its own). Returns OTHER for "ask the others".
+     * mid-stream (then the parser finds the framing on its own). TLS on 1883 is left to the TLS
+     * parser. Returns OTHER for "ask the others".
      */
     private byte classifyMqtt(byte[] buf, int off, int len, int slot, boolean port) {
+        if (port && !currentMidstream && TlsParser.looksLikeTls(buf, off, len)) {
+            return OTHER;
+        }
         if (port) {
             if (!currentMidstream && MqttParser.detectConnect(buf, off, len) == MqttParser.NO) {
                 counters.mismatch(AppProtocol.MQTT);

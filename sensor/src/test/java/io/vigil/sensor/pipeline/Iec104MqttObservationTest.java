@@ -237,4 +237,17 @@ class Iec104MqttObservationTest {
         assertEquals(1, mismatches.size(), seen.toString());
         assertEquals(AppProtocol.MQTT, mismatches.get(0).appProtocol);
     }
+
+    @Test
+    void tlsOnTheIec104PortIsTlsNotAMismatch() throws Exception {
+        Pipeline p = start();
+        // IEC 62351-3 secures 104 links with TLS; some sites keep port 2404 for it.
+        handshake(p, SCADA, RTU, 40_020, 2404);
+        fromClient(p, SCADA, RTU, 40_020, 2404, hex("16030100 2d 01 000029 0303" + "11".repeat(32)
+            + "00 0002 002f 01 00"));
+        assertTrue(p.finish(30, TimeUnit.SECONDS));
+        assertEquals(0, of(ObservationType.PROTOCOL_MISMATCH).size(), seen.toString());
+        assertEquals(0, of(ObservationType.IEC104_OP).size(), seen.toString());
+        assertEquals(1, of(ObservationType.TLS_HELLO).size(), seen.toString());
+    }
 }
