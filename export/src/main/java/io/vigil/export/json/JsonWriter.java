@@ -122,21 +122,23 @@ public final class JsonWriter {
         return this;
     }
 
-    /** A number in an array; non-finite values as null, as {@link #field(String, double)} does. */
-    public JsonWriter value(double value) {
+    public JsonWriter value(long value) {
         comma();
-        if (Double.isFinite(value)) {
-            out.append(value);
-        } else {
-            out.append("null");
-        }
+        out.append(value);
         needComma = true;
         return this;
     }
 
-    public JsonWriter value(long value) {
+    /** A finite double as a number (integral values without a fraction); NaN and infinities as null. */
+    public JsonWriter value(double value) {
         comma();
-        out.append(value);
+        if (!Double.isFinite(value)) {
+            out.append("null");
+        } else if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.append((long) value);
+        } else {
+            out.append(value);
+        }
         needComma = true;
         return this;
     }

@@ -9,7 +9,10 @@ import io.vigil.protocols.dns.DnsNames;
 import io.vigil.protocols.enip.EnipMessage;
 import io.vigil.protocols.enip.EnipNames;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
+import io.vigil.protocols.iec104.Iec104Names;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaNames;
@@ -606,6 +609,131 @@ public final class PduJson {
         if (m.passwordPresent) {
             j.field("password_present", true);
         }
+    }
+
+    public static void iec104(JsonWriter j, Iec104Apdu a) {
+        j.field("apci_type", a.apciTypeName())
+            .field("apdu_len", a.apduLength)
+            .field("u_func", a.uControl >= 0 ? uFunction(a.uControl) : null);
+        optional(j, "tx_seq", a.txSeq);
+        optional(j, "rx_seq", a.rxSeq);
+        if (a.hasAsdu) {
+            // A short ASDU header leaves the fields it does not reach at -1: null here.
+            j.field("type_id", a.typeId)
+                .field("type_name", Iec104Names.typeName(a.typeId));
+            if (a.numObjects >= 0) {
+                j.field("sq", a.sq).field("num_objects", a.numObjects);
+            } else {
+                j.nullField("sq").nullField("num_objects");
+            }
+            if (a.cot >= 0) {
+                j.field("cot", a.cot)
+                    .field("cot_name", Iec104Names.causeName(a.cot))
+                    .field("negative", a.negative)
+                    .field("test", a.test);
+            } else {
+                j.nullField("cot").nullField("cot_name").nullField("negative").nullField("test");
+            }
+            optional(j, "oa", a.originator);
+            optional(j, "common_address", a.commonAddress);
+            j.beginArray("ioa");
+            for (int i = 0; i < a.ioaCount; i++) {
+                j.value(a.ioa[i]);
+            }
+            j.endArray();
+            j.beginArray("values");
+            for (int i = 0; i < a.valueCount; i++) {
+                j.value(a.values[i]);
+            }
+            j.endArray();
+            if (a.qualifier >= 0) {
+                j.field("select", a.select).field("qualifier", a.qualifier);
+            }
+            if (a.timeMillis >= 0) {
+                j.field("time", java.time.Instant.ofEpochMilli(a.timeMillis).toString());
+                if (a.timeInvalid) {
+                    j.field("time_invalid", true);
+                }
+            }
+            if (a.unknownType) {
+                j.field("unknown_type", true);
+            }
+            if (a.objectsNotWalked) {
+                j.field("objects_not_walked", true);
+            }
+        } else {
+            j.nullField("type_id").nullField("type_name").nullField("cot").nullField("common_address");
+        }
+        if (a.malformed) {
+            j.field("malformed", a.malformedReason);
+        }
+    }
+
+    /** MQTT: the password is never printed, only whether one is present. */
+    public static void mqtt(JsonWriter j, MqttMessage m) {
+        j.field("msg_type", MqttMessage.typeName(m.type)).field("msg_type_id", m.type);
+        if (m.type == MqttMessage.PUBLISH) {
+            j.field("qos", m.qos).field("retain", m.retain).field("dup", m.dup);
+        } else {
+            j.nullField("qos").nullField("retain").nullField("dup");
+        }
+        optional(j, "packet_id", m.packetId);
+        optional(j, "protocol_version", m.protocolVersion > 0 ? m.protocolVersion : -1);
+        if (m.type == MqttMessage.CONNECT) {
+            j.field("protocol_name", m.protocolName())
+                .field("client_id", m.clientId())
+                .field("username", m.hasUsername ? m.username() : null)
+                .field("has_password", m.hasPassword)
+                .field("keepalive", m.keepAlive);
+            if (m.connectFlags >= 0) {
+                j.field("clean_session", (m.connectFlags & 0x02) != 0)
+                    .field("will_topic", m.text(m.willTopicOffset, m.willTopicLength));
+            }
+        }
+        if (m.type == MqttMessage.PUBLISH) {
+            j.field("topic", m.topic());
+            optional(j, "payload_len", m.payloadLength);
+        }
+        if (m.topicCount > 0) {
+            j.beginArray("topics");
+            for (int i = 0; i < m.topicCount; i++) {
+                j.value(m.topicFilter(i));
+            }
+            j.endArray();
+            if (m.type == MqttMessage.SUBSCRIBE) {
+                j.beginArray("requested_qos");
+                for (int i = 0; i < m.topicCount; i++) {
+                    j.value(m.requestedQos[i]);
+                }
+                j.endArray();
+            }
+        }
+        if (m.type == MqttMessage.CONNACK) {
+            j.field(m.protocolVersion == 5 ? "reason_code" : "return_code", m.reasonCode)
+                .field("session_present", m.sessionPresent);
+        } else if (m.reasonCode >= 0) {
+            j.field("reason_code", m.reasonCode);
+        }
+        if (m.reasonCodeCount > 0) {
+            j.beginArray(m.type == MqttMessage.SUBACK ? "return_codes" : "reason_codes");
+            for (int i = 0; i < m.reasonCodeCount; i++) {
+                j.value(m.reasonCodes[i]);
+            }
+            j.endArray();
+        }
+        j.field("remaining_len", m.remainingLength);
+        if (m.truncated) {
+            j.field("truncated", true);
+        }
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    /** STARTDT_ACT etc.; an invalid control octet as its hex value. */
+    private static String uFunction(int control) {
+        String name = Iec104Names.uFunctionName(control);
+        return name != null ? name : String.format("0x%02x", control);
     }
 
     /** Text from a flyweight's offsets, null when absent; ISO-8859-1 keeps every byte visible. */

@@ -17,10 +17,18 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.http.HttpMessageSink;
 import io.vigil.protocols.http.HttpParser;
+import io.vigil.protocols.iec104.Iec104Apdu;
+import io.vigil.protocols.iec104.Iec104ApduSink;
+import io.vigil.protocols.iec104.Iec104FlowState;
+import io.vigil.protocols.iec104.Iec104Parser;
 import io.vigil.protocols.modbus.ModbusParser;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.modbus.ModbusPduSink;
 import io.vigil.protocols.modbus.ModbusTransactions;
+import io.vigil.protocols.mqtt.MqttFlowState;
+import io.vigil.protocols.mqtt.MqttMessage;
+import io.vigil.protocols.mqtt.MqttMessageSink;
+import io.vigil.protocols.mqtt.MqttParser;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.ntp.NtpParser;
 import io.vigil.protocols.opcua.OpcUaFlowState;
@@ -51,7 +59,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink, S7MessageSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink, S7MessageSink, Iec104ApduSink, MqttMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -61,6 +69,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** Nothing this layer parses: its segments skip reassembly entirely. */
     private static final byte OTHER = 2;
     private static final byte DNS = 3;
+    private static final byte IEC104 = 21;
+    private static final byte MQTT = 22;
     private static final byte OPCUA = 4;
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
@@ -71,6 +81,14 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     private final AppListener listener;
     private final TcpReassembler tcp;
+    private final Iec104FlowState[] iec104OfSlot;
+    /**
+     * IEC 104 content detection across directions: bit 0 (client) / bit 1 (server) set when that
+     * direction started with one complete APDU that passed the strict check.
+     */
+    private final byte[] iec104FirstApdu;
+    /** MQTT level (from CONNECT), pending skips of oversized packets, framing state: per connection. */
+    private final MqttFlowState[] mqttOfSlot;
     private final byte[] protocolOfSlot;
     private final ModbusTransactions[] modbusOfSlot;
     private final OpcUaFlowState[] opcuaOfSlot;
@@ -89,6 +107,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final DnsParser dns = new DnsParser();
     private final DnsMessage dnsMessage = new DnsMessage();
     private final OpcUaParser opcua = new OpcUaParser();
+    private final Iec104Parser iec104 = new Iec104Parser();
+    private final Iec104Apdu iec104Apdu = new Iec104Apdu();
+    private final MqttParser mqtt;
+    private final MqttMessage mqttMessage = new MqttMessage();
     private final OpcUaMessage opcuaMessage = new OpcUaMessage();
     private final TlsParser tls = new TlsParser();
     private final TlsHello tlsHello = new TlsHello();
@@ -118,6 +140,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     public AppLayer(int maxFlows, int bufferPerDirection, long totalBuffer, AppListener listener) {
         this.listener = listener;
         this.s7OfSlot = new S7FlowState[maxFlows];
+        this.iec104OfSlot = new Iec104FlowState[maxFlows];
+        this.iec104FirstApdu = new byte[maxFlows];
+        this.mqttOfSlot = new MqttFlowState[maxFlows];
+        // Half the per-direction buffer: an oversized PUBLISH is decoded from its prefix and the
+        // rest passed over long before the reassembler would have to drop bytes.
+        this.mqtt = new MqttParser(Math.min(MqttParser.DEFAULT_MAX_BUFFERED, bufferPerDirection / 2));
         this.tcp = new TcpReassembler(maxFlows, bufferPerDirection, totalBuffer);
         this.protocolOfSlot = new byte[maxFlows];
         this.modbusOfSlot = new ModbusTransactions[maxFlows];
@@ -162,7 +190,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * still reported as a protocol mismatch, unless the capture joined mid-stream and may have
      * started inside an ADU. Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
      */
-    private byte classifyTcp(byte[] buf, int off, int len, int slot) {
+    private byte classifyTcp(byte[] buf, int off, int len, int slot, boolean fromClient) {
         DecodedPacket p = current;
         if (p.dstPort == DnsParser.DNS_PORT || p.srcPort == DnsParser.DNS_PORT) {
             counters.flowsClassified(AppProtocol.DNS);
@@ -177,6 +205,20 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (opcuaPort && currentMidstream) {
             counters.flowsClassified(AppProtocol.OPCUA);
             return OPCUA;
+        }
+        boolean mqttPort = p.dstPort == AppProtocol.MQTT.port() || p.srcPort == AppProtocol.MQTT.port();
+        if (mqttPort || (buf[off] & 0xFF) == 0x10) {
+            byte decided = classifyMqtt(buf, off, len, slot, mqttPort);
+            if (decided != OTHER) {
+                return decided;
+            }
+        }
+        boolean iec104Port = p.dstPort == AppProtocol.IEC104.port() || p.srcPort == AppProtocol.IEC104.port();
+        if (iec104Port || (buf[off] & 0xFF) == Iec104Parser.START) {
+            byte decided = classifyIec104(buf, off, len, slot, fromClient, iec104Port);
+            if (decided != OTHER) {
+                return decided;
+            }
         }
         boolean enipPort = p.dstPort == AppProtocol.ENIP.port() || p.srcPort == AppProtocol.ENIP.port();
         if (enipPort && currentMidstream) {
@@ -251,6 +293,80 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             return MODBUS;
         }
         return OTHER;
+    }
+
+    /**
+     * IEC 104 by port or by content. On 2404 the flow is IEC 104 whatever it carries (a mismatch
+     * is reported when its first bytes are not an APDU), as Modbus on 502. Elsewhere a start octet
+     * and a length octet are weak evidence, so the flow is taken only when its first two APDUs
+     * pass the strict check of {@link Iec104Parser}: both in one direction, or the first of each
+     * direction (STARTDT act / con, the usual opening). A Modbus ADU whose transaction id starts
+     * with 0x68 is left to Modbus, and TLS on 2404 (IEC 62351-3 secured links) to the TLS parser,
+     * without a mismatch. Returns OTHER for "not IEC 104, ask the others".
+     */
+    private byte classifyIec104(byte[] buf, int off, int len, int slot, boolean fromClient, boolean port) {
+        DecodedPacket p = current;
+        if (port) {
+            if (!currentMidstream && TlsParser.looksLikeTls(buf, off, len)) {
+                return OTHER;
+            }
+            if (currentMidstream) {
+                counters.flowsClassified(AppProtocol.IEC104);
+                return IEC104;
+            }
+            if (len < 6) {
+                return UNDECIDED;
+            }
+            if (Iec104Parser.detect(buf, off, len) == Iec104Parser.NO) {
+                counters.mismatch(AppProtocol.IEC104);
+                listener.onProtocolMismatch(p, slot, AppProtocol.IEC104);
+            }
+            counters.flowsClassified(AppProtocol.IEC104);
+            return IEC104;
+        }
+        if (ModbusParser.looksLikeModbus(buf, off, len)) {
+            return OTHER;
+        }
+        int verdict = Iec104Parser.detect(buf, off, len);
+        int mine = fromClient ? 1 : 2;
+        int theirs = fromClient ? 2 : 1;
+        if (verdict == Iec104Parser.YES
+            || verdict == Iec104Parser.ONE && (iec104FirstApdu[slot] & theirs) != 0) {
+            counters.flowsClassified(AppProtocol.IEC104);
+            return IEC104;
+        }
+        if (verdict == Iec104Parser.ONE) {
+            iec104FirstApdu[slot] |= (byte) mine;
+            return UNDECIDED;
+        }
+        return verdict == Iec104Parser.MAYBE ? UNDECIDED : OTHER;
+    }
+
+    /**
+     * MQTT by port or by content. A CONNECT naming MQTT or MQIsdp is MQTT on any port (TLS on 8883
+     * starts with 0x16 and stays TLS). On 1883 the flow is MQTT whatever it carries; one whose
+     * first bytes are not a CONNECT is reported as a mismatch, unless the capture joined
+     * mid-stream (then the parser finds the framing on its own). TLS on 1883 is left to the TLS
+     * parser. Returns OTHER for "ask the others".
+     */
+    private byte classifyMqtt(byte[] buf, int off, int len, int slot, boolean port) {
+        if (port && !currentMidstream && TlsParser.looksLikeTls(buf, off, len)) {
+            return OTHER;
+        }
+        if (port) {
+            if (!currentMidstream && MqttParser.detectConnect(buf, off, len) == MqttParser.NO) {
+                counters.mismatch(AppProtocol.MQTT);
+                listener.onProtocolMismatch(current, slot, AppProtocol.MQTT);
+            }
+            counters.flowsClassified(AppProtocol.MQTT);
+            return MQTT;
+        }
+        int verdict = MqttParser.detectConnect(buf, off, len);
+        if (verdict == MqttParser.YES) {
+            counters.flowsClassified(AppProtocol.MQTT);
+            return MQTT;
+        }
+        return verdict == MqttParser.MAYBE ? UNDECIDED : OTHER;
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot, boolean fromClient) {
@@ -349,7 +465,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                       long timestampNanos) {
         byte protocol = protocolOfSlot[flowSlot];
         if (protocol == UNDECIDED) {
-            protocol = classifyTcp(buf, off, len, flowSlot);
+            protocol = classifyTcp(buf, off, len, flowSlot, fromClient);
             if (protocol == UNDECIDED) {
                 return 0;
             }
@@ -410,6 +526,30 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 s7OfSlot[flowSlot] = state;
             }
             return s7.parse(buf, off, len, towardsPort(fromClient, AppProtocol.S7COMM), s7Message, state, this);
+        }
+        if (protocol == IEC104) {
+            currentSlot = flowSlot;
+            Iec104FlowState state = iec104OfSlot[flowSlot];
+            if (state == null) {
+                state = new Iec104FlowState();
+                if (currentMidstream) {
+                    state.joinedMidstream();
+                }
+                iec104OfSlot[flowSlot] = state;
+            }
+            return iec104.parse(buf, off, len, towardsPort(fromClient, AppProtocol.IEC104), iec104Apdu, state, this);
+        }
+        if (protocol == MQTT) {
+            currentSlot = flowSlot;
+            MqttFlowState state = mqttOfSlot[flowSlot];
+            if (state == null) {
+                state = new MqttFlowState();
+                if (currentMidstream) {
+                    state.joinedMidstream();
+                }
+                mqttOfSlot[flowSlot] = state;
+            }
+            return mqtt.parse(buf, off, len, towardsPort(fromClient, AppProtocol.MQTT), mqttMessage, state, this);
         }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
@@ -478,6 +618,18 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onApdu(Iec104Apdu apdu) {
+        counters.pdu(AppProtocol.IEC104, apdu.malformed);
+        listener.onIec104(current, currentSlot, apdu);
+    }
+
+    @Override
+    public void onMessage(MqttMessage message) {
+        counters.pdu(AppProtocol.MQTT, message.malformed);
+        listener.onMqtt(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -508,6 +660,14 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (s7State != null) {
             s7State.onGap(towardsPort(fromClient, AppProtocol.S7COMM));
         }
+        MqttFlowState mq = mqttOfSlot[flowSlot];
+        if (mq != null) {
+            mq.onGap(towardsPort(fromClient, AppProtocol.MQTT));
+        }
+        Iec104FlowState iec = iec104OfSlot[flowSlot];
+        if (iec != null) {
+            iec.onGap(towardsPort(fromClient, AppProtocol.IEC104));
+        }
     }
 
     /**
@@ -520,6 +680,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         }
         tcp.release(flowSlot);
         protocolOfSlot[flowSlot] = UNDECIDED;
+        iec104FirstApdu[flowSlot] = 0;
         ModbusTransactions tx = modbusOfSlot[flowSlot];
         if (tx != null) {
             tx.clear();
@@ -528,6 +689,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         opcuaOfSlot[flowSlot] = null;
         enipOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
+        iec104OfSlot[flowSlot] = null;
+        mqttOfSlot[flowSlot] = null;
         s7OfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
         bacnetSegmentsOfSlot[flowSlot * 2] = null;

@@ -6,7 +6,9 @@ import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.enip.EnipMessage;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.s7comm.S7Message;
@@ -45,6 +47,10 @@ public interface AppListener {
 
     /** A COTP connection PDU or a complete COTP data unit (S7comm, S7comm-plus or other) on an ISO-on-TCP flow. */
     void onS7comm(DecodedPacket packet, int flowSlot, S7Message message);
+
+    void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu);
+
+    void onMqtt(DecodedPacket packet, int flowSlot, MqttMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -38,10 +38,14 @@ import java.nio.charset.StandardCharsets;
  *     objects = service &lt;&lt; 16 | class of each Multiple Service Packet service (count = their
  *     number; else element or attribute count), values = written (or Read Tag) values, name = a
  *     symbolic (ANSI extended) tag or the ListIdentity product name; kinds as EnipOps documents;</li>
- * <li>IEC104_OP: function = ASDU type id (0 for S/U frames, then subFunction = U function bits
- *     or 1 for S), unit = common address of ASDU, status = cause of transmission (bit 6 = negative
- *     confirm), address = first IOA, count = number of information objects, sequence = send
- *     sequence number.</li>
+ * <li>IEC104_OP: function = ASDU type id (0 for S/U frames, then subFunction = the U-format
+ *     control octet 0x07/0x0B STARTDT act/con, 0x13/0x23 STOPDT, 0x43/0x83 TESTFR, or 1 for S),
+ *     unit = common address of ASDU, peerUnit = originator address, status = cause of
+ *     transmission (bit 6 = negative confirm, bit 7 = test), isError = negative or COT 44-47,
+ *     isResponse = sent by the controlled station (from port 2404), address = first IOA, count =
+ *     number of information objects (VSQ), objects = IOAs of the objects walked, values = element
+ *     values of the first objects (as {@code Iec104Apdu#values}), sequence = send sequence number
+ *     N(S) (S frames: receive sequence number N(R)); kind as {@code Iec104Apdu#kind}.</li>
  * </ul>
  *
  * <p>Values are copied into fixed arrays so the observation crosses threads without allocating.

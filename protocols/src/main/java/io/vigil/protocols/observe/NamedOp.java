@@ -2,7 +2,7 @@ package io.vigil.protocols.observe;
 
 /**
  * The payload of the IT-protocol observations (TLS hellos, HTTP messages, SSH banners, DHCP,
- * NTP, SNMP): what each says about who a device is or whom it talks to fits in a code, a
+ * NTP, SNMP, MQTT): what each says about who a device is or whom it talks to fits in a code, a
  * version, one or two short names and an optional fingerprint. Names are copied into fixed
  * arrays (truncated at 255 bytes) so the observation can cross threads without allocating.
  *
@@ -16,7 +16,14 @@ package io.vigil.protocols.observe;
  *     name = hostname, detail = vendor class;</li>
  * <li>NTP_MESSAGE: code = mode, version = NTP version, number = stratum;</li>
  * <li>SNMP_MESSAGE: code = PDU type, version = 0 v1 / 1 v2c / 3 v3, name = community (v1/v2c)
- *     or user (v3), flag = default community ("public"/"private") or v3 privacy.</li>
+ *     or user (v3), flag = default community ("public"/"private") or v3 privacy;</li>
+ * <li>MQTT_MESSAGE: code = control packet type (1 CONNECT ... 15 AUTH), version = protocol level
+ *     (3 = 3.1, 4 = 3.1.1, 5; 0 before a CONNECT was seen), name = client id (CONNECT), topic
+ *     (PUBLISH) or first topic filter (SUBSCRIBE, UNSUBSCRIBE), detail = user name (CONNECT),
+ *     number = payload length (PUBLISH), keep-alive seconds (CONNECT), return/reason code
+ *     (CONNACK, DISCONNECT, AUTH) or packet id (the others that carry one; else 0), address = PUBLISH QoS (or the first requested QoS of
+ *     a SUBSCRIBE), flag = password present (CONNECT), retain (PUBLISH), session present (CONNACK).
+ *     The password itself never leaves the parser.</li>
  * </ul>
  */
 public final class NamedOp {

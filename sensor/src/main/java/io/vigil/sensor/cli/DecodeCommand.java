@@ -21,7 +21,9 @@ import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.s7comm.S7Message;
@@ -297,6 +299,22 @@ final class DecodeCommand implements Callable<Integer> {
         public void onS7comm(DecodedPacket packet, int flowSlot, S7Message message) {
             if (selection.has(AppProtocol.S7COMM)) {
                 PduJson.s7comm(pduLine(packet, AppProtocol.S7COMM), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu) {
+            if (selection.has(AppProtocol.IEC104)) {
+                PduJson.iec104(pduLine(packet, AppProtocol.IEC104), apdu);
+                emit();
+            }
+        }
+
+        @Override
+        public void onMqtt(DecodedPacket packet, int flowSlot, MqttMessage message) {
+            if (selection.has(AppProtocol.MQTT)) {
+                PduJson.mqtt(pduLine(packet, AppProtocol.MQTT), message);
                 emit();
             }
         }

@@ -21,8 +21,11 @@ import io.vigil.protocols.flow.FlowListener;
 import io.vigil.protocols.flow.FlowTable;
 import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.http.HttpMessage;
+import io.vigil.protocols.iec104.Iec104Apdu;
 import io.vigil.protocols.modbus.ModbusPdu;
+import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
+import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.NamedOp;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
@@ -295,6 +298,16 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onIec104(DecodedPacket p, int flowSlot, Iec104Apdu apdu) {
+        publishApp(ObservationType.IEC104_OP, AppProtocol.IEC104, p, flowSlot, apdu, FlowWorker::fillIec104);
+    }
+
+    @Override
+    public void onMqtt(DecodedPacket p, int flowSlot, MqttMessage m) {
+        publishApp(ObservationType.MQTT_MESSAGE, AppProtocol.MQTT, p, flowSlot, m, FlowWorker::fillMqtt);
+    }
+
+    @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
     }
@@ -405,6 +418,87 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
 
     private static void fillS7comm(Observation o, S7Message m) {
         S7IcsOps.fill(o.ics, m);
+    }
+
+    /** MQTT as {@link NamedOp} documents it. */
+    private static void fillMqtt(Observation o, MqttMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.type;
+        n.version = m.protocolVersion;
+        n.malformed = m.malformed;
+        switch (m.type) {
+            case MqttMessage.CONNECT:
+                n.name(m.data, m.clientIdOffset, m.clientIdLength);
+                n.detail(m.data, m.usernameOffset, m.usernameLength);
+                n.flag = m.hasPassword;
+                n.number = Math.max(0, m.keepAlive);
+                break;
+            case MqttMessage.PUBLISH:
+                n.name(m.data, m.topicOffset, m.topicLength);
+                n.number = Math.max(0, m.payloadLength);
+                n.address = Math.max(0, m.qos);
+                n.flag = m.retain;
+                break;
+            case MqttMessage.SUBSCRIBE:
+            case MqttMessage.UNSUBSCRIBE:
+                if (m.topicCount > 0) {
+                    n.name(m.data, m.topicOffsets[0], m.topicLengths[0]);
+                    n.address = Math.max(0, m.requestedQos[0]);
+                }
+                n.number = Math.max(0, m.packetId);
+                break;
+            case MqttMessage.CONNACK:
+                n.number = Math.max(0, m.reasonCode);
+                n.flag = m.sessionPresent;
+                break;
+            case MqttMessage.DISCONNECT:
+            case MqttMessage.AUTH:
+                n.number = Math.max(0, m.reasonCode);
+                break;
+            default:
+                n.number = Math.max(0, m.packetId);
+                break;
+        }
+    }
+
+    /**
+     * IEC 104 as {@link IcsOp} documents it; isResponse = sent by the controlled station (from port
+     * 2404), isError = negative confirmation or a COT of 44-47 (unknown type, cause, address, IOA).
+     */
+    private static void fillIec104(Observation o, Iec104Apdu a) {
+        IcsOp op = o.ics;
+        op.clear();
+        op.kind = a.kind();
+        op.isResponse = !a.fromClient;
+        op.malformed = a.malformed;
+        if (a.apciType == Iec104Apdu.TYPE_U) {
+            op.subFunction = a.uControl;
+            return;
+        }
+        if (a.apciType == Iec104Apdu.TYPE_S) {
+            op.subFunction = 1;
+            op.sequence = a.rxSeq;
+            return;
+        }
+        op.sequence = a.txSeq;
+        if (!a.hasAsdu) {
+            return;
+        }
+        // A short ASDU header leaves absent fields at -1; IcsOp keeps 0 for those.
+        op.function = a.typeId;
+        op.unit = Math.max(0, a.commonAddress);
+        op.peerUnit = Math.max(0, a.originator);
+        op.status = a.cot < 0 ? 0 : a.cot | (a.negative ? 0x40 : 0) | (a.test ? 0x80 : 0);
+        op.isError = a.negative || a.cot >= 44 && a.cot <= 47;
+        op.count = Math.max(0, a.numObjects);
+        op.address = a.ioaCount > 0 ? a.ioa[0] : -1;
+        for (int i = 0; i < a.ioaCount; i++) {
+            op.addObject(a.ioa[i]);
+        }
+        for (int i = 0; i < a.valueCount && i < IcsOp.MAX_VALUES; i++) {
+            op.addValue(a.values[i]);
+        }
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */
