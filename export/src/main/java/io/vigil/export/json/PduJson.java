@@ -218,6 +218,9 @@ public final class PduJson {
         j.field("protocol", text(b.data, b.protoVersionOffset, b.protoVersionLength))
             .field("software", text(b.data, b.softwareVersionOffset, b.softwareVersionLength))
             .field("comments", text(b.data, b.commentsOffset, b.commentsLength));
+        if (b.bareLf) {
+            j.field("bare_lf", true);
+        }
         if (b.malformed) {
             j.field("malformed", true);
         }

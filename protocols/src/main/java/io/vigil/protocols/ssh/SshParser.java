@@ -89,7 +89,9 @@ public final class SshParser {
         if (e > p && b[e - 1] == '\r') {
             e--;
         } else {
-            m.malformed = true; // bare LF: tolerated by OpenSSH, but a fingerprinting signal
+            // RFC 4253 4.2 asks for CR LF but OpenSSH accepts a bare LF and many embedded stacks send one: not
+            // malformed, but kept apart since the line ending helps tell implementations apart.
+            m.bareLf = true;
         }
         m.lineOffset = p;
         m.lineLength = e - p;
