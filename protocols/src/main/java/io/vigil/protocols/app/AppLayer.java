@@ -22,6 +22,10 @@ import io.vigil.protocols.opcua.OpcUaFlowState;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaMessageSink;
 import io.vigil.protocols.opcua.OpcUaParser;
+import io.vigil.protocols.smb.SmbFlowState;
+import io.vigil.protocols.smb.SmbMessage;
+import io.vigil.protocols.smb.SmbMessageSink;
+import io.vigil.protocols.smb.SmbParser;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.snmp.SnmpParser;
 import io.vigil.protocols.ssh.SshBanner;
@@ -42,7 +46,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, SmbMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -56,6 +60,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
+    private static final byte SMB = 8;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -66,6 +71,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
     private final HttpParser[] httpOfSlot;
     private final SshParser[] sshOfSlot;
+    /** Negotiated dialect, resync state and the tree/file name maps of each SMB connection. */
+    private final SmbFlowState[] smbOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -84,6 +91,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final NtpMessage ntpMessage = new NtpMessage();
     private final SnmpParser snmp = new SnmpParser();
     private final SnmpMessage snmpMessage = new SnmpMessage();
+    private final SmbParser smb = new SmbParser();
+    private final SmbMessage smbMessage = new SmbMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -103,6 +112,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
         this.httpOfSlot = new HttpParser[maxFlows];
         this.sshOfSlot = new SshParser[maxFlows];
+        this.smbOfSlot = new SmbFlowState[maxFlows];
     }
 
     /**
@@ -174,6 +184,21 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             counters.flowsClassified(AppProtocol.MODBUS);
             return MODBUS;
+        }
+        boolean netbiosPort = p.dstPort == SmbParser.NETBIOS_PORT || p.srcPort == SmbParser.NETBIOS_PORT;
+        if (netbiosPort || p.dstPort == AppProtocol.SMB.port() || p.srcPort == AppProtocol.SMB.port()) {
+            // Same rule as Modbus on 502: parse whatever is on 445/139 (the parser hunts for the next SMB header),
+            // report a stream that does not start like SMB unless the capture joined it mid-stream.
+            if (!currentMidstream && !SmbParser.looksLikeSmb(buf, off, len, netbiosPort)) {
+                counters.mismatch(AppProtocol.SMB);
+                listener.onProtocolMismatch(p, slot, AppProtocol.SMB);
+            }
+            counters.flowsClassified(AppProtocol.SMB);
+            return SMB;
+        }
+        if (SmbParser.looksLikeSmb(buf, off, len, false)) {
+            counters.flowsClassified(AppProtocol.SMB);
+            return SMB;
         }
         if (TlsParser.looksLikeTls(buf, off, len)) {
             counters.flowsClassified(AppProtocol.TLS);
@@ -288,6 +313,19 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return ssh.parse(buf, off, len, fromClient, sshBanner, this);
         }
+        if (protocol == SMB) {
+            currentSlot = flowSlot;
+            SmbFlowState state = smbOfSlot[flowSlot];
+            if (state == null) {
+                state = new SmbFlowState();
+                smbOfSlot[flowSlot] = state;
+                if (currentMidstream) {
+                    state.onGap(true);
+                    state.onGap(false);
+                }
+            }
+            return smb.parse(buf, off, len, fromClient, smbMessage, state, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -343,6 +381,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(SmbMessage message) {
+        counters.pdu(AppProtocol.SMB, message.malformed);
+        listener.onSmb(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -358,6 +402,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         OpcUaFlowState state = opcuaOfSlot[flowSlot];
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
+        }
+        SmbFlowState smbState = smbOfSlot[flowSlot];
+        if (smbState != null) {
+            smbState.onGap(fromClient);
         }
     }
 
@@ -379,6 +427,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         opcuaOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
         sshOfSlot[flowSlot] = null;
+        smbOfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {

@@ -8,6 +8,7 @@ import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.smb.SmbMessage;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -37,6 +38,9 @@ public interface AppListener {
     void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message);
 
     void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message);
+
+    /** One SMB message; each element of an SMB2 compound chain is its own call. */
+    void onSmb(DecodedPacket packet, int flowSlot, SmbMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

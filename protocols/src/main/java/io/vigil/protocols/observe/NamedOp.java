@@ -16,11 +16,23 @@ package io.vigil.protocols.observe;
  *     name = hostname, detail = vendor class;</li>
  * <li>NTP_MESSAGE: code = mode, version = NTP version, number = stratum;</li>
  * <li>SNMP_MESSAGE: code = PDU type, version = 0 v1 / 1 v2c / 3 v3, name = community (v1/v2c)
- *     or user (v3), flag = default community ("public"/"private") or v3 privacy.</li>
+ *     or user (v3), flag = default community ("public"/"private") or v3 privacy;</li>
+ * <li>SMB_MESSAGE: code = SMB2 command (0..0x12), SMB1 command as 0x100|cmd ({@link #SMB1_COMMAND}),
+ *     {@link #SMB_ENCRYPTED} for an SMB3 transform (ciphertext: the command is not guessed) and
+ *     {@link #SMB_COMPRESSED} for a compression transform (number then = OriginalCompressedSegmentSize, and
+ *     address = its Offset); version = dialect (0x0202..0x0311 as negotiated on the flow or selected by a NEGOTIATE
+ *     response, the highest offered in a NEGOTIATE request, 0 unknown, 0x0100 for SMB1); name = file name (carried
+ *     or known from the file id) else share path (carried or known from the tree id); detail = NTLMSSP/SMB1 user
+ *     as domain, backslash, user; else the offered dialects ("0x0202,0x0311" or the SMB1 strings); number = NTSTATUS of
+ *     responses (-1 for requests); flag = response.</li>
  * </ul>
  */
 public final class NamedOp {
     public static final int MAX_NAME = 255;
+    /** SMB_MESSAGE codes: SMB1 commands are 0x100 | command byte; transforms have their own codes. */
+    public static final int SMB1_COMMAND = 0x100;
+    public static final int SMB_ENCRYPTED = 0x2FD;
+    public static final int SMB_COMPRESSED = 0x2FC;
 
     public int code;
     public int version;

@@ -23,6 +23,7 @@ import io.vigil.protocols.http.HttpMessage;
 import io.vigil.protocols.modbus.ModbusPdu;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.smb.SmbMessage;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -55,7 +56,7 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb). Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -73,7 +74,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb (default: all).")
     List<String> protocols;
 
     @Override
@@ -279,6 +280,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message) {
             if (selection.has(AppProtocol.SNMP)) {
                 PduJson.snmp(pduLine(packet, AppProtocol.SNMP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onSmb(DecodedPacket packet, int flowSlot, SmbMessage message) {
+            if (selection.has(AppProtocol.SMB)) {
+                PduJson.smb(pduLine(packet, AppProtocol.SMB), message);
                 emit();
             }
         }
