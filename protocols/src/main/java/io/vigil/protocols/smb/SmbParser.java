@@ -376,8 +376,8 @@ public final class SmbParser {
                 }
                 break;
             case SmbMessage.TREE_DISCONNECT:
-                if (!resp) {
-                    st.forgetTree(msg.treeId);
+                if (resp && msg.status == 0) {
+                    st.forgetTree(msg.treeId); // after the response, so that it is still named
                 }
                 break;
             case SmbMessage.CREATE:
