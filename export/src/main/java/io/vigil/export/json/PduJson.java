@@ -192,7 +192,8 @@ public final class PduJson {
             .field("version", String.format("0x%04x", h.version()))
             .field("sni", text(h.data, h.sniOffset, h.sniLength))
             .field("alpn", text(h.data, h.alpnOffset, h.alpnLength))
-            .field(h.isClient ? "ja3" : "ja3s", h.ja3Valid ? hex(h.ja3) : null);
+            .field(h.isClient ? "ja3" : "ja3s", h.ja3Valid ? hex(h.ja3) : null)
+            .field(h.isClient ? "ja4" : "ja4s", h.ja4String());
         if (!h.isClient) {
             j.field("cipher_suite", String.format("0x%04x", h.selectedCipherSuite));
         }

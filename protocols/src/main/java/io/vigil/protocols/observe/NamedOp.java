@@ -9,7 +9,8 @@ package io.vigil.protocols.observe;
  * <p>Meaning per observation type:
  * <ul>
  * <li>TLS_HELLO: code = handshake type (1 ClientHello, 2 ServerHello), version = negotiated or
- *     highest offered, name = SNI, detail = first ALPN protocol, fingerprint = JA3 / JA3S;</li>
+ *     highest offered, name = SNI, detail = first ALPN protocol, fingerprint = JA3 / JA3S (MD5),
+ *     {@link #ja4} = JA4 (36 characters) / JA4S (25) as ASCII;</li>
  * <li>HTTP_MESSAGE: code = status (responses) or 0, name = Host, detail = User-Agent;</li>
  * <li>SSH_BANNER: name = software version, detail = comments;</li>
  * <li>DHCP_MESSAGE: code = DHCP message type, mac = client MAC, address = requested IPv4,
@@ -46,6 +47,9 @@ public final class NamedOp {
     public int detailLength;
     public final byte[] fingerprint = new byte[16];
     public boolean hasFingerprint;
+    /** A text fingerprint (TLS: JA4/JA4S) in {@code ja4[0, ja4Length)}; 0 when absent. */
+    public final byte[] ja4 = new byte[36];
+    public int ja4Length;
     public boolean malformed;
 
     public void clear() {
@@ -58,6 +62,7 @@ public final class NamedOp {
         nameLength = 0;
         detailLength = 0;
         hasFingerprint = false;
+        ja4Length = 0;
         malformed = false;
     }
 
@@ -92,12 +97,18 @@ public final class NamedOp {
         System.arraycopy(o.detail, 0, detail, 0, detailLength);
         hasFingerprint = o.hasFingerprint;
         System.arraycopy(o.fingerprint, 0, fingerprint, 0, 16);
+        ja4Length = o.ja4Length;
+        System.arraycopy(o.ja4, 0, ja4, 0, ja4Length);
         malformed = o.malformed;
     }
 
     /** The name as text (allocates: output and tests only). */
     public String nameString() {
         return new String(name, 0, nameLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    public String ja4String() {
+        return new String(ja4, 0, ja4Length, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     public String detailString() {

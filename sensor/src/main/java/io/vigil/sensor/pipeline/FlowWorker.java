@@ -328,6 +328,10 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
             System.arraycopy(hello.ja3, 0, n.fingerprint, 0, 16);
             n.hasFingerprint = true;
         }
+        if (hello.ja4Valid) {
+            System.arraycopy(hello.ja4, 0, n.ja4, 0, hello.ja4Length);
+            n.ja4Length = hello.ja4Length;
+        }
         n.malformed = hello.malformed;
     }
 
