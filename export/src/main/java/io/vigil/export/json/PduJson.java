@@ -310,9 +310,12 @@ public final class PduJson {
             if (m.dosError >= 0) {
                 j.field("dos_error", String.format("0x%08x", m.dosError));
             }
-            j.fieldUnsigned("message_id", m.messageId)
-                .field("session_id", m.version == SmbMessage.SMB1 ? Long.toString(m.sessionId)
-                    : String.format("0x%016x", m.sessionId));
+            j.fieldUnsigned("message_id", m.messageId);
+            if (m.version == SmbMessage.SMB1) {
+                j.field("session_id", m.sessionId); // the 16-bit UID
+            } else {
+                j.field("session_id", String.format("0x%016x", m.sessionId));
+            }
             optional(j, "tree_id", m.treeId);
             if (m.asyncId >= 0 || m.async) {
                 j.fieldUnsigned("async_id", m.asyncId);

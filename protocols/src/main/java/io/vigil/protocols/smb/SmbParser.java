@@ -212,11 +212,13 @@ public final class SmbParser {
                 return;
             case 0xFD:
                 msg.reset(b, fromClient, mlen, truncated);
+                msg.dialect = st.dialect > 0 ? st.dialect : -1;
                 transform(b, m, e, msg);
                 deliver(msg, sink);
                 return;
             case 0xFC:
                 msg.reset(b, fromClient, mlen, truncated);
+                msg.dialect = st.dialect > 0 ? st.dialect : -1;
                 compression(b, m, e, msg, st);
                 deliver(msg, sink);
                 return;
