@@ -63,6 +63,14 @@ public final class JsonWriter {
         return this;
     }
 
+    /** A 64-bit unsigned value (SMB message and session ids use all 64 bits). */
+    public JsonWriter fieldUnsigned(String name, long value) {
+        name(name);
+        out.append(Long.toUnsignedString(value));
+        needComma = true;
+        return this;
+    }
+
     public JsonWriter field(String name, boolean value) {
         name(name);
         out.append(value);

@@ -23,6 +23,8 @@ import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
 import java.nio.charset.StandardCharsets;
+import io.vigil.protocols.smb.SmbMessage;
+import io.vigil.protocols.smb.SmbText;
 
 /**
  * Field names of application PDUs in JSON output ({@code vigil decode}, logs), one method per
@@ -201,7 +203,8 @@ public final class PduJson {
             .field("version", String.format("0x%04x", h.version()))
             .field("sni", text(h.data, h.sniOffset, h.sniLength))
             .field("alpn", text(h.data, h.alpnOffset, h.alpnLength))
-            .field(h.isClient ? "ja3" : "ja3s", h.ja3Valid ? hex(h.ja3) : null);
+            .field(h.isClient ? "ja3" : "ja3s", h.ja3Valid ? hex(h.ja3) : null)
+            .field(h.isClient ? "ja4" : "ja4s", h.ja4String());
         if (!h.isClient) {
             j.field("cipher_suite", String.format("0x%04x", h.selectedCipherSuite));
         }
@@ -229,6 +232,9 @@ public final class PduJson {
         j.field("protocol", text(b.data, b.protoVersionOffset, b.protoVersionLength))
             .field("software", text(b.data, b.softwareVersionOffset, b.softwareVersionLength))
             .field("comments", text(b.data, b.commentsOffset, b.commentsLength));
+        if (b.bareLf) {
+            j.field("bare_lf", true);
+        }
         if (b.malformed) {
             j.field("malformed", true);
         }
@@ -734,6 +740,141 @@ public final class PduJson {
     private static String uFunction(int control) {
         String name = Iec104Names.uFunctionName(control);
         return name != null ? name : String.format("0x%02x", control);
+    }
+
+    /**
+     * SMB: numbers as on the wire, NTSTATUS and session id in hex as Wireshark shows them. {@code tree} and
+     * {@code filename} are names the message itself carries (TREE_CONNECT/CREATE requests); {@code share} and
+     * {@code file} the names the flow learnt for its tree id and file id. Encrypted messages carry only the transform
+     * header's fields.
+     */
+    public static void smb(JsonWriter j, SmbMessage m) {
+        j.field("version", m.versionName());
+        if (m.encrypted) {
+            j.field("encrypted", true)
+                .field("session_id", String.format("0x%016x", m.sessionId))
+                .field("original_size", m.originalMessageSize)
+                .field("transform_flags", m.transformFlags);
+            malformed(j, m);
+            return;
+        }
+        if (m.compressed) {
+            j.field("compressed", true)
+                .field("original_compressed_segment_size", m.originalCompressedSegmentSize)
+                .field("compression_algorithm", m.compressionAlgorithm)
+                .field("compression_flags", m.compressionFlags)
+                .field(m.compressionFlags == 1 ? "compression_length" : "compression_offset", m.compressionOffset);
+            if (m.compressionOverflow) {
+                j.field("compression_overflow", true);
+            }
+        }
+        if (m.hasHeader) {
+            j.field("command", m.command).field("command_name", m.commandName())
+                .field("is_response", m.isResponse);
+            if (m.status >= 0) {
+                j.field("status", String.format("0x%08x", m.status));
+            } else {
+                j.nullField("status");
+            }
+            if (m.dosError >= 0) {
+                j.field("dos_error", String.format("0x%08x", m.dosError));
+            }
+            j.fieldUnsigned("message_id", m.messageId);
+            if (m.version == SmbMessage.SMB1) {
+                j.field("session_id", m.sessionId); // the 16-bit UID
+            } else {
+                j.field("session_id", String.format("0x%016x", m.sessionId));
+            }
+            optional(j, "tree_id", m.treeId);
+            if (m.asyncId >= 0 || m.async) {
+                j.fieldUnsigned("async_id", m.asyncId);
+            }
+            j.field("flags", m.flags);
+            if (m.version != SmbMessage.SMB1) {
+                j.field("credits", m.credits);
+                if (m.related || m.compoundIndex > 0 || m.nextCommand != 0) {
+                    j.field("compound_index", m.compoundIndex).field("related", m.related);
+                }
+            }
+            if (m.signed) {
+                j.field("signed", true);
+            }
+        }
+        if (m.dialectCount > 0) {
+            j.beginArray("dialects");
+            for (int i = 0; i < Math.min(m.dialectCount, SmbMessage.MAX_DIALECTS); i++) {
+                j.value(String.format("0x%04x", m.dialects[i]));
+            }
+            j.endArray();
+        } else if (m.dialectNameCount > 0) {
+            j.beginArray("dialects");
+            for (int i = 0; i < m.dialectNameCount; i++) {
+                j.value(m.dialectName(i));
+            }
+            j.endArray();
+        }
+        if (m.command == SmbMessage.NEGOTIATE && m.isResponse && m.version != SmbMessage.SMB1 && m.dialect >= 0) {
+            j.field("dialect", String.format("0x%04x", m.dialect));
+        }
+        if (m.dialectIndex >= 0) {
+            j.field("dialect_index", m.dialectIndex);
+        }
+        algorithms(j, "preauth_hashes", m.hashAlgorithms, m.hashAlgorithmCount);
+        algorithms(j, "ciphers", m.ciphers, m.cipherCount);
+        algorithms(j, "compression_algorithms", m.compressionAlgorithms, m.compressionAlgorithmCount);
+        algorithms(j, "signing_algorithms", m.signingAlgorithms, m.signingAlgorithmCount);
+        text(j, "tree", m.tree);
+        text(j, "filename", m.filename);
+        text(j, "share", m.share);
+        text(j, "file", m.file);
+        text(j, "user", m.user);
+        text(j, "domain", m.domain);
+        text(j, "workstation", m.workstation);
+        if (m.shareType >= 0) {
+            j.field("share_type", m.shareType);
+        }
+        if (m.length >= 0) {
+            j.field("length", m.length);
+        }
+        if (m.offset >= 0) {
+            j.fieldUnsigned("offset", m.offset);
+        }
+        if (m.ctlCode >= 0) {
+            j.field("ioctl", String.format("0x%08x", m.ctlCode));
+        }
+        if (m.andxCount > 0) {
+            j.beginArray("andx");
+            for (int i = 0; i < m.andxCount; i++) {
+                j.value(m.andx[i]);
+            }
+            j.endArray();
+        }
+        if (m.truncated) {
+            j.field("truncated", true);
+        }
+        malformed(j, m);
+    }
+
+    private static void algorithms(JsonWriter j, String name, int[] values, int count) {
+        if (count > 0) {
+            j.beginArray(name);
+            for (int i = 0; i < count; i++) {
+                j.value(values[i]);
+            }
+            j.endArray();
+        }
+    }
+
+    private static void text(JsonWriter j, String name, SmbText t) {
+        if (t.present()) {
+            j.field(name, t.toString());
+        }
+    }
+
+    private static void malformed(JsonWriter j, SmbMessage m) {
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
     }
 
     /** Text from a flyweight's offsets, null when absent; ISO-8859-1 keeps every byte visible. */

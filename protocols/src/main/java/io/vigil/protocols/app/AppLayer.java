@@ -39,6 +39,10 @@ import io.vigil.protocols.s7comm.S7FlowState;
 import io.vigil.protocols.s7comm.S7Message;
 import io.vigil.protocols.s7comm.S7MessageSink;
 import io.vigil.protocols.s7comm.S7Parser;
+import io.vigil.protocols.smb.SmbFlowState;
+import io.vigil.protocols.smb.SmbMessage;
+import io.vigil.protocols.smb.SmbMessageSink;
+import io.vigil.protocols.smb.SmbParser;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.snmp.SnmpParser;
 import io.vigil.protocols.ssh.SshBanner;
@@ -59,7 +63,8 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink, S7MessageSink, Iec104ApduSink, MqttMessageSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink, S7MessageSink, Iec104ApduSink, MqttMessageSink,
+    SmbMessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -75,8 +80,9 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
-    private static final byte S7COMM = 20;
     private static final byte ENIP = 8;
+    private static final byte S7COMM = 20;
+    private static final byte SMB = 23;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -100,6 +106,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** Segmented BACnet messages in progress, two per slot (client, server side); created for flows that segment. */
     private final BacnetSegments[] bacnetSegmentsOfSlot;
     private final EnipFlowState[] enipOfSlot;
+    /** Negotiated dialect, resync state and the tree/file name maps of each SMB connection. */
+    private final SmbFlowState[] smbOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -126,6 +134,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final SnmpMessage snmpMessage = new SnmpMessage();
     private final EnipParser enip = new EnipParser();
     private final EnipMessage enipMessage = new EnipMessage();
+    private final SmbParser smb = new SmbParser();
+    private final SmbMessage smbMessage = new SmbMessage();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -154,6 +164,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.sshOfSlot = new SshParser[maxFlows];
         this.bacnetSegmentsOfSlot = new BacnetSegments[maxFlows * 2];
         this.enipOfSlot = new EnipFlowState[maxFlows];
+        this.smbOfSlot = new SmbFlowState[maxFlows];
     }
 
     /**
@@ -275,6 +286,21 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         }
         if (s7 == S7Parser.DETECT_MORE) {
             return UNDECIDED; // a CR (or CC) with TSAPs: S7 once a DT carries 0x32/0x72
+        }
+        boolean netbiosPort = p.dstPort == SmbParser.NETBIOS_PORT || p.srcPort == SmbParser.NETBIOS_PORT;
+        if (netbiosPort || p.dstPort == AppProtocol.SMB.port() || p.srcPort == AppProtocol.SMB.port()) {
+            // Same rule as Modbus on 502: parse whatever is on 445/139 (the parser hunts for the next SMB header),
+            // report a stream that does not start like SMB unless the capture joined it mid-stream.
+            if (!currentMidstream && !SmbParser.looksLikeSmb(buf, off, len, netbiosPort)) {
+                counters.mismatch(AppProtocol.SMB);
+                listener.onProtocolMismatch(p, slot, AppProtocol.SMB);
+            }
+            counters.flowsClassified(AppProtocol.SMB);
+            return SMB;
+        }
+        if (SmbParser.looksLikeSmb(buf, off, len, false)) {
+            counters.flowsClassified(AppProtocol.SMB);
+            return SMB;
         }
         if (TlsParser.looksLikeTls(buf, off, len)) {
             counters.flowsClassified(AppProtocol.TLS);
@@ -551,6 +577,19 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return mqtt.parse(buf, off, len, towardsPort(fromClient, AppProtocol.MQTT), mqttMessage, state, this);
         }
+        if (protocol == SMB) {
+            currentSlot = flowSlot;
+            SmbFlowState state = smbOfSlot[flowSlot];
+            if (state == null) {
+                state = new SmbFlowState();
+                smbOfSlot[flowSlot] = state;
+                if (currentMidstream) {
+                    state.onGap(true);
+                    state.onGap(false);
+                }
+            }
+            return smb.parse(buf, off, len, fromClient, smbMessage, state, this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -630,6 +669,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(SmbMessage message) {
+        counters.pdu(AppProtocol.SMB, message.malformed);
+        listener.onSmb(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -668,6 +713,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (iec != null) {
             iec.onGap(towardsPort(fromClient, AppProtocol.IEC104));
         }
+        SmbFlowState smbState = smbOfSlot[flowSlot];
+        if (smbState != null) {
+            smbState.onGap(fromClient);
+        }
     }
 
     /**
@@ -695,6 +744,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         sshOfSlot[flowSlot] = null;
         bacnetSegmentsOfSlot[flowSlot * 2] = null;
         bacnetSegmentsOfSlot[flowSlot * 2 + 1] = null;
+        smbOfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {

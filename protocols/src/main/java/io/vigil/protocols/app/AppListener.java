@@ -12,6 +12,7 @@ import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.s7comm.S7Message;
+import io.vigil.protocols.smb.SmbMessage;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -51,6 +52,9 @@ public interface AppListener {
     void onIec104(DecodedPacket packet, int flowSlot, Iec104Apdu apdu);
 
     void onMqtt(DecodedPacket packet, int flowSlot, MqttMessage message);
+
+    /** One SMB message; each element of an SMB2 compound chain is its own call. */
+    void onSmb(DecodedPacket packet, int flowSlot, SmbMessage message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -9,7 +9,8 @@ package io.vigil.protocols.observe;
  * <p>Meaning per observation type:
  * <ul>
  * <li>TLS_HELLO: code = handshake type (1 ClientHello, 2 ServerHello), version = negotiated or
- *     highest offered, name = SNI, detail = first ALPN protocol, fingerprint = JA3 / JA3S;</li>
+ *     highest offered, name = SNI, detail = first ALPN protocol, fingerprint = JA3 / JA3S (MD5),
+ *     {@link #ja4} = JA4 (36 characters) / JA4S (25) as ASCII;</li>
  * <li>HTTP_MESSAGE: code = status (responses) or 0, name = Host, detail = User-Agent;</li>
  * <li>SSH_BANNER: name = software version, detail = comments;</li>
  * <li>DHCP_MESSAGE: code = DHCP message type, mac = client MAC, address = requested IPv4,
@@ -24,10 +25,22 @@ package io.vigil.protocols.observe;
  *     (CONNACK, DISCONNECT, AUTH) or packet id (the others that carry one; else 0), address = PUBLISH QoS (or the first requested QoS of
  *     a SUBSCRIBE), flag = password present (CONNECT), retain (PUBLISH), session present (CONNACK).
  *     The password itself never leaves the parser.</li>
+ * <li>SMB_MESSAGE: code = SMB2 command (0..0x12), SMB1 command as 0x100|cmd ({@link #SMB1_COMMAND}),
+ *     {@link #SMB_ENCRYPTED} for an SMB3 transform (ciphertext: the command is not guessed) and
+ *     {@link #SMB_COMPRESSED} for a compression transform (number then = OriginalCompressedSegmentSize, and
+ *     address = its Offset); version = dialect (0x0202..0x0311 as negotiated on the flow or selected by a NEGOTIATE
+ *     response, the highest offered in a NEGOTIATE request, 0 unknown, 0x0100 for SMB1); name = file name (carried
+ *     or known from the file id) else share path (carried or known from the tree id); detail = NTLMSSP/SMB1 user
+ *     as domain, backslash, user; else the offered dialects ("0x0202,0x0311" or the SMB1 strings); number = NTSTATUS of
+ *     responses (-1 for requests); flag = response.</li>
  * </ul>
  */
 public final class NamedOp {
     public static final int MAX_NAME = 255;
+    /** SMB_MESSAGE codes: SMB1 commands are 0x100 | command byte; transforms have their own codes. */
+    public static final int SMB1_COMMAND = 0x100;
+    public static final int SMB_ENCRYPTED = 0x2FD;
+    public static final int SMB_COMPRESSED = 0x2FC;
 
     public int code;
     public int version;
@@ -41,6 +54,9 @@ public final class NamedOp {
     public int detailLength;
     public final byte[] fingerprint = new byte[16];
     public boolean hasFingerprint;
+    /** A text fingerprint (TLS: JA4/JA4S) in {@code ja4[0, ja4Length)}; 0 when absent. */
+    public final byte[] ja4 = new byte[36];
+    public int ja4Length;
     public boolean malformed;
 
     public void clear() {
@@ -53,6 +69,7 @@ public final class NamedOp {
         nameLength = 0;
         detailLength = 0;
         hasFingerprint = false;
+        ja4Length = 0;
         malformed = false;
     }
 
@@ -87,12 +104,18 @@ public final class NamedOp {
         System.arraycopy(o.detail, 0, detail, 0, detailLength);
         hasFingerprint = o.hasFingerprint;
         System.arraycopy(o.fingerprint, 0, fingerprint, 0, 16);
+        ja4Length = o.ja4Length;
+        System.arraycopy(o.ja4, 0, ja4, 0, ja4Length);
         malformed = o.malformed;
     }
 
     /** The name as text (allocates: output and tests only). */
     public String nameString() {
         return new String(name, 0, nameLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    public String ja4String() {
+        return new String(ja4, 0, ja4Length, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     public String detailString() {

@@ -19,7 +19,12 @@ public final class SshBanner {
     public int commentsLength;
     /** Lines the server sent before its identification string (RFC 4253 allows them). */
     public int linesBefore;
-    /** No "-" after the protocol version, or the line did not end in CR LF. */
+    /**
+     * The line ended in a bare LF instead of CR LF: allowed in practice (RFC 4253 4.2 compatibility, OpenSSH accepts
+     * it), so not malformed, but a trait of the implementation.
+     */
+    public boolean bareLf;
+    /** No "-" after the protocol version. */
     public boolean malformed;
 
     public boolean softwareVersionStartsWith(String prefix) {
@@ -46,6 +51,7 @@ public final class SshBanner {
         commentsOffset = -1;
         commentsLength = 0;
         linesBefore = 0;
+        bareLf = false;
         malformed = false;
     }
 }

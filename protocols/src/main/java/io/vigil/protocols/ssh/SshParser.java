@@ -64,6 +64,13 @@ public final class SshParser {
         return len; // after the banner everything is binary packets
     }
 
+    /** Forgets both directions, so that one instance can serve a new connection without allocating. */
+    public void reset() {
+        done[0] = done[1] = false;
+        linesBefore[0] = linesBefore[1] = 0;
+        gaveUp = false;
+    }
+
     /** Content detection: the stream starts with "SSH-". */
     public static boolean looksLikeSsh(byte[] buf, int off, int len) {
         return buf != null && off >= 0 && len >= 4 && off <= buf.length - len && buf[off] == 'S'
@@ -89,7 +96,9 @@ public final class SshParser {
         if (e > p && b[e - 1] == '\r') {
             e--;
         } else {
-            m.malformed = true; // bare LF: tolerated by OpenSSH, but a fingerprinting signal
+            // RFC 4253 4.2 asks for CR LF but OpenSSH accepts a bare LF and many embedded stacks send one: not
+            // malformed, but kept apart since the line ending helps tell implementations apart.
+            m.bareLf = true;
         }
         m.lineOffset = p;
         m.lineLength = e - p;

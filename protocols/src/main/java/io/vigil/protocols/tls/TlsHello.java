@@ -46,12 +46,24 @@ public final class TlsHello {
      */
     public final byte[] ja3 = new byte[16];
     public boolean ja3Valid;
+    /**
+     * JA4 (ClientHello, 36 characters) or JA4S (ServerHello, 25) as ASCII in {@code ja4[0, ja4Length)}; meaningful only
+     * when {@link #ja4Valid}, which a malformed hello never is. See {@code Ja4} for the specification version.
+     */
+    public final byte[] ja4 = new byte[Ja4.JA4_LENGTH];
+    public int ja4Length;
+    public boolean ja4Valid;
     /** Fields ran past the message or contradicted each other; what was read before is kept. */
     public boolean malformed;
 
     /** The negotiated/offered protocol version: supported_versions when present, else legacy. */
     public int version() {
         return supportedVersion >= 0 ? supportedVersion : legacyVersion;
+    }
+
+    /** JA4/JA4S as text, null when not valid (allocates: output and tests only). */
+    public String ja4String() {
+        return ja4Valid ? new String(ja4, 0, ja4Length, java.nio.charset.StandardCharsets.US_ASCII) : null;
     }
 
     public boolean hasSni() {
@@ -97,6 +109,8 @@ public final class TlsHello {
         alpnCount = 0;
         helloRetryRequest = false;
         ja3Valid = false;
+        ja4Length = 0;
+        ja4Valid = false;
         malformed = false;
     }
 }

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * TLS record-layer parser for one direction of an in-order TCP stream: delivers each ClientHello
- * and ServerHello as a {@link TlsHello} (SNI, ALPN, versions, JA3/JA3S) and skips every other
+ * and ServerHello as a {@link TlsHello} (SNI, ALPN, versions, JA3/JA3S, JA4/JA4S) and skips every other
  * record by its length. Keeps no per-flow state, so one instance serves every flow of a worker;
  * it owns the scratch buffers and the MD5 engine that make the parse path allocation-free, so it
  * is not thread-safe.
@@ -36,6 +36,10 @@ public final class TlsParser {
     private final byte[] text = new byte[3 * MAX_RUN + 2048];
     private int textLen;
     private final MessageDigest md5;
+    private final Ja4 ja4 = new Ja4(MAX_RUN / 2);
+    /** Extension types of the hello being parsed, in wire order (each takes at least 4 bytes). */
+    private final int[] extTypes = new int[MAX_RUN / 4];
+    private int extTypeCount;
 
     private long records;
     private long hellos;
@@ -120,6 +124,11 @@ public final class TlsParser {
     /** The JA3/JA3S text of the last hello (for tests and debugging; allocates). */
     String lastJa3Text() {
         return new String(text, 0, textLen, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The text the last JA4 hash covered (its c part for a ClientHello; tests and debugging; allocates). */
+    String lastJa4Text() {
+        return ja4.lastText();
     }
 
     /** Record payload length, or -1 when the header is not a TLS record header. */
@@ -288,6 +297,9 @@ public final class TlsParser {
         int groupsEnd = -1;
         int formatsOff = -1;
         int formatsEnd = -1;
+        int sigOff = -1;
+        int sigEnd = -1;
+        extTypeCount = 0;
         if (e - p >= 2) {
             int el = u16(b, p);
             p += 2;
@@ -306,6 +318,9 @@ public final class TlsParser {
                     break;
                 }
                 h.extensionCount++;
+                if (extTypeCount < extTypes.length) {
+                    extTypes[extTypeCount++] = type;
+                }
                 if (!isGrease(type)) {
                     if (!first) {
                         writeChar('-');
@@ -333,6 +348,12 @@ public final class TlsParser {
                         if (l >= 1 && (b[p] & 0xFF) <= l - 1) {
                             formatsOff = p + 1;
                             formatsEnd = p + 1 + (b[p] & 0xFF);
+                        }
+                        break;
+                    case 13:
+                        if (l >= 2 && u16(b, p) <= l - 2) {
+                            sigOff = p + 2;
+                            sigEnd = p + 2 + (u16(b, p) & ~1);
                         }
                         break;
                     default:
@@ -364,6 +385,16 @@ public final class TlsParser {
             h.ja3Valid = !h.malformed;
         } catch (DigestException impossible) {
             md5.reset();
+        }
+        if (!h.malformed) {
+            if (h.isClient) {
+                ja4.client(b, cipherStart, cipherEnd, extTypes, extTypeCount, sigOff, sigEnd, h, h.ja4);
+                h.ja4Length = Ja4.JA4_LENGTH;
+            } else {
+                ja4.server(extTypes, extTypeCount, h, h.ja4);
+                h.ja4Length = Ja4.JA4S_LENGTH;
+            }
+            h.ja4Valid = true;
         }
     }
 

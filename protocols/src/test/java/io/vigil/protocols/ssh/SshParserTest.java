@@ -53,7 +53,15 @@ class SshParserTest {
     void linesBeforeTheBannerAndSloppyEndings() {
         SshParser p = new SshParser();
         List<Seen> s = parseAll(p, b("Welcome\r\nauthorised use only\r\nSSH-2.0-dropbear_2022.83\n"), false);
-        assertEquals(new Seen("SSH-2.0-dropbear_2022.83", "2.0", "dropbear_2022.83", null, 2, true), s.get(0));
+        // RFC 4253 4.2 allows a bare LF in practice: accepted, not malformed, but remembered.
+        assertEquals(new Seen("SSH-2.0-dropbear_2022.83", "2.0", "dropbear_2022.83", null, 2, false), s.get(0));
+        SshBanner lf = new SshBanner();
+        new SshParser().parse(b("SSH-2.0-dropbear_2022.83\n"), 0, 25, false, lf, x -> { });
+        assertTrue(lf.bareLf, "bare LF noted");
+        assertFalse(lf.malformed, "bare LF is not malformed");
+        SshBanner crlf = new SshBanner();
+        new SshParser().parse(b(CLIENT), 0, CLIENT.length(), true, crlf, x -> { });
+        assertFalse(crlf.bareLf, "CR LF is the norm");
         SshParser q = new SshParser();
         assertTrue(parseAll(q, b("SSH-2.0\r\n"), true).get(0).malformed(), "no software version");
     }

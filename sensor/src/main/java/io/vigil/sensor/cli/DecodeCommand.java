@@ -27,6 +27,7 @@ import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.s7comm.S7Message;
+import io.vigil.protocols.smb.SmbMessage;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -315,6 +316,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onMqtt(DecodedPacket packet, int flowSlot, MqttMessage message) {
             if (selection.has(AppProtocol.MQTT)) {
                 PduJson.mqtt(pduLine(packet, AppProtocol.MQTT), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onSmb(DecodedPacket packet, int flowSlot, SmbMessage message) {
+            if (selection.has(AppProtocol.SMB)) {
+                PduJson.smb(pduLine(packet, AppProtocol.SMB), message);
                 emit();
             }
         }

@@ -32,6 +32,8 @@ import io.vigil.protocols.observe.ObservationType;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.s7comm.S7IcsOps;
 import io.vigil.protocols.s7comm.S7Message;
+import io.vigil.protocols.smb.SmbMessage;
+import io.vigil.protocols.smb.SmbText;
 import io.vigil.protocols.snmp.SnmpMessage;
 import io.vigil.protocols.ssh.SshBanner;
 import io.vigil.protocols.tls.TlsHello;
@@ -308,6 +310,11 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onSmb(DecodedPacket p, int flowSlot, SmbMessage m) {
+        publishApp(ObservationType.SMB_MESSAGE, AppProtocol.SMB, p, flowSlot, m, FlowWorker::fillSmb);
+    }
+
+    @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
     }
@@ -353,6 +360,10 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         if (hello.ja3Valid) {
             System.arraycopy(hello.ja3, 0, n.fingerprint, 0, 16);
             n.hasFingerprint = true;
+        }
+        if (hello.ja4Valid) {
+            System.arraycopy(hello.ja4, 0, n.ja4, 0, hello.ja4Length);
+            n.ja4Length = hello.ja4Length;
         }
         n.malformed = hello.malformed;
     }
@@ -499,6 +510,51 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         for (int i = 0; i < a.valueCount && i < IcsOp.MAX_VALUES; i++) {
             op.addValue(a.values[i]);
         }
+    }
+
+    /** SMB_MESSAGE as NamedOp documents it; copies bytes only, so nothing is allocated. */
+    static void fillSmb(Observation o, SmbMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        if (m.encrypted) {
+            n.code = NamedOp.SMB_ENCRYPTED;
+        } else if (m.compressed) {
+            n.code = NamedOp.SMB_COMPRESSED;
+            n.number = m.originalCompressedSegmentSize;
+            n.address = (int) m.compressionOffset;
+        } else {
+            n.code = m.version == SmbMessage.SMB1 ? NamedOp.SMB1_COMMAND | m.command : m.command;
+            n.number = m.status;
+        }
+        if (m.version == SmbMessage.SMB1) {
+            n.version = 0x0100;
+        } else if (m.dialect > 0) {
+            n.version = m.dialect;
+        } else {
+            for (int i = 0; i < Math.min(m.dialectCount, SmbMessage.MAX_DIALECTS); i++) {
+                n.version = Math.max(n.version, m.dialects[i]);
+            }
+        }
+        SmbText name = m.filename.present() ? m.filename : m.file.present() ? m.file
+            : m.tree.present() ? m.tree : m.share;
+        if (name.length > 0) {
+            n.name(name.bytes, 0, name.length);
+        }
+        if (m.user.length > 0) {
+            int len = 0;
+            if (m.domain.length > 0) {
+                len = Math.min(m.domain.length, NamedOp.MAX_NAME - 1);
+                System.arraycopy(m.domain.bytes, 0, n.detail, 0, len);
+                n.detail[len++] = '\\';
+            }
+            int u = Math.min(m.user.length, NamedOp.MAX_NAME - len);
+            System.arraycopy(m.user.bytes, 0, n.detail, len, u);
+            n.detailLength = len + u;
+        } else {
+            n.detailLength = m.dialectsText(n.detail);
+        }
+        n.flag = m.isResponse;
+        n.malformed = m.malformed;
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */
