@@ -129,6 +129,18 @@ public final class JsonWriter {
         return this;
     }
 
+    /** A finite double as a number; NaN and infinities (not JSON) as null. */
+    public JsonWriter value(double value) {
+        comma();
+        if (Double.isFinite(value)) {
+            out.append(value);
+        } else {
+            out.append("null");
+        }
+        needComma = true;
+        return this;
+    }
+
     private void name(String name) {
         comma();
         string(name);

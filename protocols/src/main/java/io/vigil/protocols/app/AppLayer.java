@@ -5,6 +5,10 @@ import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dhcp.DhcpParser;
+import io.vigil.protocols.dnp3.Dnp3FlowState;
+import io.vigil.protocols.dnp3.Dnp3Message;
+import io.vigil.protocols.dnp3.Dnp3MessageSink;
+import io.vigil.protocols.dnp3.Dnp3Parser;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsMessageSink;
 import io.vigil.protocols.dns.DnsParser;
@@ -42,7 +46,7 @@ import io.vigil.protocols.tls.TlsParser;
  * <p>Single-threaded, like the flow table whose slots it shares.
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
-    TlsHelloSink, HttpMessageSink, SshBannerSink {
+    TlsHelloSink, HttpMessageSink, SshBannerSink, Dnp3MessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -56,6 +60,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte TLS = 5;
     private static final byte HTTP = 6;
     private static final byte SSH = 7;
+    private static final byte DNP3 = 8;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -66,6 +71,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
     private final HttpParser[] httpOfSlot;
     private final SshParser[] sshOfSlot;
+    /** DNP3 transport reassembly per flow (TCP and UDP); kept across the flows of a slot. */
+    private final Dnp3FlowState[] dnp3OfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -84,6 +91,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final NtpMessage ntpMessage = new NtpMessage();
     private final SnmpParser snmp = new SnmpParser();
     private final SnmpMessage snmpMessage = new SnmpMessage();
+    private final Dnp3Parser dnp3 = new Dnp3Parser();
+    private final Dnp3Message dnp3Message = new Dnp3Message();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -103,6 +112,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
         this.httpOfSlot = new HttpParser[maxFlows];
         this.sshOfSlot = new SshParser[maxFlows];
+        this.dnp3OfSlot = new Dnp3FlowState[maxFlows];
     }
 
     /**
@@ -117,7 +127,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (p.ipProto == DecodedPacket.PROTO_TCP) {
             onTcp(p, frame, flowSlot, fromClient, midstream);
         } else if (p.ipProto == DecodedPacket.PROTO_UDP) {
-            onUdp(p, frame, flowSlot);
+            onUdp(p, frame, flowSlot, fromClient);
         }
     }
 
@@ -138,12 +148,18 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * on the next plausible ADU); a stream on 502 that does not start with MBAP framing is
      * still reported as a protocol mismatch, unless the capture joined mid-stream and may have
      * started inside an ADU. Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
+     * DNP3 is judged first (see {@link #classifyDnp3}): its link header with a CRC is the strongest
+     * content signature here.
      */
     private byte classifyTcp(byte[] buf, int off, int len, int slot) {
         DecodedPacket p = current;
         if (p.dstPort == DnsParser.DNS_PORT || p.srcPort == DnsParser.DNS_PORT) {
             counters.flowsClassified(AppProtocol.DNS);
             return DNS;
+        }
+        byte dnp3 = classifyDnp3(buf, off, len, slot);
+        if (dnp3 != OTHER) {
+            return dnp3;
         }
         boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
         if (modbusPort && currentMidstream) {
@@ -194,7 +210,39 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         return OTHER;
     }
 
-    private void onUdp(DecodedPacket p, byte[] frame, int slot) {
+    /**
+     * DNP3: a stream that starts with a valid link header (start octets, length, CRC) is DNP3 on
+     * any port. On port 20000 the flow is DNP3 whatever it starts with (the parser resynchronises
+     * on the next valid header), and a start that is not a link header is reported as a mismatch,
+     * unless the capture joined mid-stream. Returns UNDECIDED while a possible header is shorter
+     * than 10 octets, OTHER when the flow is not DNP3.
+     */
+    private byte classifyDnp3(byte[] buf, int off, int len, int slot) {
+        DecodedPacket p = current;
+        boolean port = p.dstPort == Dnp3Parser.PORT || p.srcPort == Dnp3Parser.PORT;
+        if (port && currentMidstream) {
+            counters.flowsClassified(AppProtocol.DNP3);
+            return DNP3;
+        }
+        if (!port && !Dnp3Parser.startsLikeDnp3(buf, off, len)) {
+            return OTHER;
+        }
+        if (len < Dnp3Parser.LINK_HEADER) {
+            return UNDECIDED;
+        }
+        boolean looks = Dnp3Parser.looksLikeDnp3(buf, off, len);
+        if (!looks && !port) {
+            return OTHER;
+        }
+        if (!looks) {
+            counters.mismatch(AppProtocol.DNP3);
+            listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
+        }
+        counters.flowsClassified(AppProtocol.DNP3);
+        return DNP3;
+    }
+
+    private void onUdp(DecodedPacket p, byte[] frame, int slot, boolean fromClient) {
         int off = p.payloadOffset;
         int len = p.payloadLength;
         // UDP IT protocols by their registered ports: their headers are too weak to detect by content.
@@ -226,6 +274,11 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return;
         }
+        boolean dnp3Port = p.dstPort == Dnp3Parser.PORT || p.srcPort == Dnp3Parser.PORT;
+        if (dnp3Port || Dnp3Parser.looksLikeDnp3(frame, off, len)) {
+            onDnp3Datagram(p, frame, slot, fromClient, dnp3Port);
+            return;
+        }
         boolean bacnetPort = p.dstPort == AppProtocol.BACNET.port() || p.srcPort == AppProtocol.BACNET.port();
         if (!bacnetPort && !BacnetParser.looksLikeBacnet(frame, p.payloadOffset, p.payloadLength)) {
             return;
@@ -238,6 +291,35 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.mismatch(AppProtocol.BACNET);
             listener.onProtocolMismatch(p, slot, AppProtocol.BACNET);
         }
+    }
+
+    /**
+     * DNP3 over UDP, found by port or by a valid link header: each datagram carries whole frames,
+     * reassembled per flow and direction like TCP. A datagram on port 20000 that does not start
+     * with a link header is reported as a mismatch once per flow, and still parsed (skipped and
+     * counted).
+     */
+    private void onDnp3Datagram(DecodedPacket p, byte[] frame, int slot, boolean fromClient, boolean port) {
+        if (p.payloadLength <= 0) {
+            return;
+        }
+        if (port && !Dnp3Parser.looksLikeDnp3(frame, p.payloadOffset, p.payloadLength)
+            && protocolOfSlot[slot] != OTHER) {
+            protocolOfSlot[slot] = OTHER;
+            counters.mismatch(AppProtocol.DNP3);
+            listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
+        }
+        currentSlot = slot;
+        dnp3.parseDatagram(frame, p.payloadOffset, p.payloadLength, fromClient, dnp3Message, dnp3State(slot), this);
+    }
+
+    private Dnp3FlowState dnp3State(int slot) {
+        Dnp3FlowState state = dnp3OfSlot[slot];
+        if (state == null) {
+            state = new Dnp3FlowState();
+            dnp3OfSlot[slot] = state;
+        }
+        return state;
     }
 
     @Override
@@ -287,6 +369,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 sshOfSlot[flowSlot] = ssh;
             }
             return ssh.parse(buf, off, len, fromClient, sshBanner, this);
+        }
+        if (protocol == DNP3) {
+            currentSlot = flowSlot;
+            return dnp3.parse(buf, off, len, fromClient, dnp3Message, dnp3State(flowSlot), this);
         }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
@@ -343,6 +429,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(Dnp3Message message) {
+        counters.pdu(AppProtocol.DNP3, message.malformed);
+        listener.onDnp3(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -358,6 +450,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         OpcUaFlowState state = opcuaOfSlot[flowSlot];
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
+        }
+        Dnp3FlowState dnp3State = dnp3OfSlot[flowSlot];
+        if (dnp3State != null) {
+            dnp3State.onGap(fromClient);
         }
     }
 
@@ -375,6 +471,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (tx != null) {
             tx.clear();
         }
+        // DNP3 partial fragments are per connection; the state object stays for the slot's next flow.
+        dnp3.release(dnp3OfSlot[flowSlot]);
         // Secure channels, HTTP framing and SSH banners are per connection.
         opcuaOfSlot[flowSlot] = null;
         httpOfSlot[flowSlot] = null;
@@ -391,5 +489,9 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     public ModbusParser modbusParser() {
         return modbus;
+    }
+
+    public Dnp3Parser dnp3Parser() {
+        return dnp3;
     }
 }

@@ -13,6 +13,7 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.flow.FlowListener;
@@ -55,7 +56,8 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, dnp3).",
+        "DNP3 has one line per link frame; the frame that completes an application fragment carries its fields. Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -73,7 +75,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, dnp3 (default: all).")
     List<String> protocols;
 
     @Override
@@ -279,6 +281,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message) {
             if (selection.has(AppProtocol.SNMP)) {
                 PduJson.snmp(pduLine(packet, AppProtocol.SNMP), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onDnp3(DecodedPacket packet, int flowSlot, Dnp3Message message) {
+            if (selection.has(AppProtocol.DNP3)) {
+                PduJson.dnp3(pduLine(packet, AppProtocol.DNP3), message);
                 emit();
             }
         }
