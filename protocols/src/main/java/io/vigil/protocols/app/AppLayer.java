@@ -295,19 +295,22 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     /**
      * DNP3 over UDP, found by port or by a valid link header: each datagram carries whole frames,
-     * reassembled per flow and direction like TCP. A datagram on port 20000 that does not start
-     * with a link header is reported as a mismatch once per flow, and still parsed (skipped and
-     * counted).
+     * reassembled per flow and direction like TCP. A flow on port 20000 is judged by its first
+     * datagram, as TCP flows by their first bytes: one that does not start with a link header is
+     * reported as a mismatch, and the flow is still parsed (garbage skipped and counted).
      */
     private void onDnp3Datagram(DecodedPacket p, byte[] frame, int slot, boolean fromClient, boolean port) {
         if (p.payloadLength <= 0) {
             return;
         }
-        if (port && !Dnp3Parser.looksLikeDnp3(frame, p.payloadOffset, p.payloadLength)
-            && protocolOfSlot[slot] != OTHER) {
-            protocolOfSlot[slot] = OTHER;
-            counters.mismatch(AppProtocol.DNP3);
-            listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
+        if (port && protocolOfSlot[slot] == UNDECIDED) {
+            if (Dnp3Parser.looksLikeDnp3(frame, p.payloadOffset, p.payloadLength)) {
+                protocolOfSlot[slot] = DNP3;
+            } else {
+                protocolOfSlot[slot] = OTHER;
+                counters.mismatch(AppProtocol.DNP3);
+                listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
+            }
         }
         currentSlot = slot;
         dnp3.parseDatagram(frame, p.payloadOffset, p.payloadLength, fromClient, dnp3Message, dnp3State(slot), this);

@@ -119,9 +119,9 @@ class Dnp3DecodeVersusTsharkTest {
         }
         Map<Long, Map<String, String>> theirs = new TreeMap<>();
         List<String> csv = Files.readAllLines(pcap.resolveSibling(name + ".tshark.csv"), StandardCharsets.UTF_8);
-        List<String> header = splitCsv(csv.get(0));
+        List<String> header = AppDecodeVersusTsharkTest.splitCsv(csv.get(0));
         for (int i = 1; i < csv.size(); i++) {
-            List<String> c = splitCsv(csv.get(i));
+            List<String> c = AppDecodeVersusTsharkTest.splitCsv(csv.get(i));
             Map<String, String> row = new HashMap<>();
             for (int k = 0; k < header.size() && k < c.size(); k++) {
                 row.put(header.get(k), c.get(k));
@@ -216,24 +216,5 @@ class Dnp3DecodeVersusTsharkTest {
                 }
             }
         }
-    }
-
-    private static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                quoted = !quoted;
-            } else if (ch == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

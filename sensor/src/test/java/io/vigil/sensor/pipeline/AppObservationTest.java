@@ -246,7 +246,16 @@ class AppObservationTest {
         byte[] unsolicited = dnp3(false, 1, 10, "f0 82 0200 0202 17 01 03 81 000000000000");
         f.udp(2, 1, 0, PLC, HMI, 20_000, 20_000, unsolicited, unsolicited.length);
         send(p);
+        byte[] junk = "not a link frame".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i < 2; i++) {
+            f.udp(1, 2, 0, WS, PLC, 40_020, 20_000, junk, junk.length);
+            send(p);
+        }
         assertTrue(p.finish(30, TimeUnit.SECONDS));
+        List<Observation> mismatches = seen.stream().filter(o -> o.type == ObservationType.PROTOCOL_MISMATCH)
+            .toList();
+        assertEquals(1, mismatches.size(), "judged on the flow's first datagram: " + seen);
+        assertEquals(AppProtocol.DNP3, mismatches.get(0).appProtocol);
         List<Observation> ops = seen.stream().filter(o -> o.type == ObservationType.DNP3_OP).toList();
         assertEquals(2, ops.size(), seen.toString());
         IcsOp op = ops.get(0).ics;
