@@ -25,6 +25,8 @@ import io.vigil.protocols.tls.TlsHello;
 import java.nio.charset.StandardCharsets;
 import io.vigil.protocols.smb.SmbMessage;
 import io.vigil.protocols.smb.SmbText;
+import io.vigil.protocols.dnp3.Dnp3Message;
+import io.vigil.protocols.dnp3.Dnp3Names;
 
 /**
  * Field names of application PDUs in JSON output ({@code vigil decode}, logs), one method per
@@ -872,6 +874,126 @@ public final class PduJson {
     }
 
     private static void malformed(JsonWriter j, SmbMessage m) {
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
+        }
+    }
+
+    private static final String[] TRANSPORT_EVENTS = {null, "no_first_segment", "out_of_sequence", "restarted",
+        "overflow", "crc_error"};
+
+    /**
+     * One DNP3 link frame: link fields always; transport fields for user-data frames; application
+     * fields ({@code func_code}, {@code objects} as "gGvV", {@code iin}, ...) when the frame completed
+     * a fragment, null otherwise.
+     */
+    public static void dnp3(JsonWriter j, Dnp3Message m) {
+        j.field("src", m.source)
+            .field("dst", m.destination)
+            .field("link_func", m.linkFunction)
+            .field("link_func_name", Dnp3Names.linkFunction(m.prm, m.linkFunction))
+            .field("dir", m.dir)
+            .field("prm", m.prm);
+        if (m.prm) {
+            j.field("fcb", m.fcb).field("fcv", m.fcvDfc);
+        } else {
+            j.field("dfc", m.fcvDfc);
+        }
+        j.field("link_len", m.linkLength);
+        if (m.hasTransport) {
+            j.field("tr_fir", m.transportFir).field("tr_fin", m.transportFin).field("tr_seq", m.transportSequence);
+        }
+        if (m.transportEvent != Dnp3Message.TR_OK) {
+            j.field("transport_event", TRANSPORT_EVENTS[m.transportEvent]);
+        }
+        if (!m.hasApplication) {
+            j.nullField("func_code").nullField("is_response").nullField("seq").nullField("iin").nullField("objects");
+            if (m.malformed) {
+                j.field("malformed", m.malformedReason);
+            }
+            return;
+        }
+        optional(j, "func_code", m.functionCode);
+        j.field("func_name", Dnp3Names.function(m.functionCode))
+            .field("kind", IcsOp.kindName(m.kind))
+            .field("is_response", m.isResponse);
+        optional(j, "seq", m.sequence);
+        j.field("fir", m.fir).field("fin", m.fin).field("con", m.con).field("uns", m.uns);
+        optional(j, "iin", m.iin);
+        if (m.iin > 0) {
+            j.beginArray("iin_flags");
+            for (int bit = 15; bit >= 0; bit--) {
+                if ((m.iin & (1 << bit)) != 0) {
+                    j.value(Dnp3Names.iinFlag(1 << bit));
+                }
+            }
+            j.endArray();
+        }
+        j.beginArray("objects");
+        for (int i = 0; i < m.keptHeaders(); i++) {
+            j.value(m.objectName(i));
+        }
+        j.endArray();
+        if (m.headerCount > 0) {
+            j.beginArray("headers");
+            for (int i = 0; i < m.keptHeaders(); i++) {
+                j.beginObject().field("obj", m.objectName(i))
+                    .field("qualifier", m.qualifier[i] < 0 ? null : String.format("0x%02x", m.qualifier[i]));
+                if (m.start[i] >= 0) {
+                    j.field("start", m.start[i]).field("stop", m.stop[i]);
+                }
+                j.field("count", m.count[i]);
+                if (m.firstIndex[i] >= 0) {
+                    j.field("first_index", m.firstIndex[i]);
+                }
+                j.endObject();
+            }
+            j.endArray();
+            if (m.headerCount > m.keptHeaders()) {
+                j.field("header_count", m.headerCount);
+            }
+        }
+        if (m.objectsPartial) {
+            j.field("objects_partial", "g" + (m.partialObject >> 8) + "v" + (m.partialObject & 0xFF));
+        }
+        if (m.commandCount > 0) {
+            j.beginArray("commands");
+            for (int i = 0; i < m.keptCommands(); i++) {
+                int obj = m.commandObject[i];
+                j.beginObject().field("obj", "g" + (obj >> 8) + "v" + (obj & 0xFF));
+                if (m.commandIndex[i] >= 0) {
+                    j.field("index", m.commandIndex[i]);
+                }
+                if (m.commandCode[i] >= 0) {
+                    j.field("code", m.commandCode[i]).field("count", m.commandRepeat[i])
+                        .field("on_time", m.commandOnTime[i]).field("off_time", m.commandOffTime[i]);
+                } else {
+                    j.field("value", m.commandValue[i]);
+                }
+                if (m.commandStatus[i] >= 0) {
+                    j.field("status", m.commandStatus[i]);
+                }
+                j.endObject();
+            }
+            j.endArray();
+            // The same numbers as the observation carries: per CROB code, on-time, off-time; else the value.
+            j.beginArray("values");
+            for (int i = 0; i < m.keptCommands(); i++) {
+                if (m.commandCode[i] >= 0) {
+                    j.value(m.commandCode[i]).value(m.commandOnTime[i]).value(m.commandOffTime[i]);
+                } else {
+                    j.value(m.commandValue[i]);
+                }
+            }
+            j.endArray();
+        }
+        if (m.nameLength > 0) {
+            j.field("name", text(m.name, 0, m.nameLength));
+        }
+        j.field("fragment_len", m.fragmentLength).field("segments", m.segments);
+        if (m.isError) {
+            j.field("error", true);
+        }
         if (m.malformed) {
             j.field("malformed", m.malformedReason);
         }

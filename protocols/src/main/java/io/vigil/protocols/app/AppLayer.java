@@ -6,6 +6,10 @@ import io.vigil.protocols.bacnet.BacnetSegments;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dhcp.DhcpParser;
+import io.vigil.protocols.dnp3.Dnp3FlowState;
+import io.vigil.protocols.dnp3.Dnp3Message;
+import io.vigil.protocols.dnp3.Dnp3MessageSink;
+import io.vigil.protocols.dnp3.Dnp3Parser;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsMessageSink;
 import io.vigil.protocols.dns.DnsParser;
@@ -64,7 +68,7 @@ import io.vigil.protocols.tls.TlsParser;
  */
 public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessageSink, OpcUaMessageSink,
     TlsHelloSink, HttpMessageSink, SshBannerSink, EnipMessageSink, S7MessageSink, Iec104ApduSink, MqttMessageSink,
-    SmbMessageSink {
+    SmbMessageSink, Dnp3MessageSink {
     /** Bytes kept per TCP direction while a PDU is incomplete: the largest Modbus ADU is 260. */
     public static final int DEFAULT_BUFFER_PER_DIRECTION = 64 * 1024;
     public static final long DEFAULT_TOTAL_BUFFER = 256L << 20;
@@ -83,6 +87,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private static final byte ENIP = 8;
     private static final byte S7COMM = 20;
     private static final byte SMB = 23;
+    private static final byte DNP3 = 24;
     private static final int MBAP_HEADER = 8;
 
     private final AppListener listener;
@@ -108,6 +113,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final EnipFlowState[] enipOfSlot;
     /** Negotiated dialect, resync state and the tree/file name maps of each SMB connection. */
     private final SmbFlowState[] smbOfSlot;
+    /** DNP3 transport reassembly per flow (TCP and UDP); kept across the flows of a slot. */
+    private final Dnp3FlowState[] dnp3OfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -136,6 +143,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final EnipMessage enipMessage = new EnipMessage();
     private final SmbParser smb = new SmbParser();
     private final SmbMessage smbMessage = new SmbMessage();
+    private final Dnp3Parser dnp3 = new Dnp3Parser();
+    private final Dnp3Message dnp3Message = new Dnp3Message();
     private final AppCounters counters = new AppCounters();
 
     /** The packet being processed and its flow; stream callbacks attribute their PDUs to them. */
@@ -165,6 +174,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.bacnetSegmentsOfSlot = new BacnetSegments[maxFlows * 2];
         this.enipOfSlot = new EnipFlowState[maxFlows];
         this.smbOfSlot = new SmbFlowState[maxFlows];
+        this.dnp3OfSlot = new Dnp3FlowState[maxFlows];
     }
 
     /**
@@ -200,12 +210,18 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * on the next plausible ADU); a stream on 502 that does not start with MBAP framing is
      * still reported as a protocol mismatch, unless the capture joined mid-stream and may have
      * started inside an ADU. Returns UNDECIDED while fewer bytes than an MBAP header have arrived.
+     * DNP3 is judged first (see {@link #classifyDnp3}): its link header with a CRC is the strongest
+     * content signature here.
      */
     private byte classifyTcp(byte[] buf, int off, int len, int slot, boolean fromClient) {
         DecodedPacket p = current;
         if (p.dstPort == DnsParser.DNS_PORT || p.srcPort == DnsParser.DNS_PORT) {
             counters.flowsClassified(AppProtocol.DNS);
             return DNS;
+        }
+        byte dnp3 = classifyDnp3(buf, off, len, slot);
+        if (dnp3 != OTHER) {
+            return dnp3;
         }
         boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
         if (modbusPort && currentMidstream) {
@@ -395,6 +411,38 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         return verdict == MqttParser.MAYBE ? UNDECIDED : OTHER;
     }
 
+    /**
+     * DNP3: a stream that starts with a valid link header (start octets, length, CRC) is DNP3 on
+     * any port. On port 20000 the flow is DNP3 whatever it starts with (the parser resynchronises
+     * on the next valid header), and a start that is not a link header is reported as a mismatch,
+     * unless the capture joined mid-stream. Returns UNDECIDED while a possible header is shorter
+     * than 10 octets, OTHER when the flow is not DNP3.
+     */
+    private byte classifyDnp3(byte[] buf, int off, int len, int slot) {
+        DecodedPacket p = current;
+        boolean port = p.dstPort == Dnp3Parser.PORT || p.srcPort == Dnp3Parser.PORT;
+        if (port && currentMidstream) {
+            counters.flowsClassified(AppProtocol.DNP3);
+            return DNP3;
+        }
+        if (!port && !Dnp3Parser.startsLikeDnp3(buf, off, len)) {
+            return OTHER;
+        }
+        if (len < Dnp3Parser.LINK_HEADER) {
+            return UNDECIDED;
+        }
+        boolean looks = Dnp3Parser.looksLikeDnp3(buf, off, len);
+        if (!looks && !port) {
+            return OTHER;
+        }
+        if (!looks) {
+            counters.mismatch(AppProtocol.DNP3);
+            listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
+        }
+        counters.flowsClassified(AppProtocol.DNP3);
+        return DNP3;
+    }
+
     private void onUdp(DecodedPacket p, byte[] frame, int slot, boolean fromClient) {
         int off = p.payloadOffset;
         int len = p.payloadLength;
@@ -445,6 +493,11 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return;
         }
+        boolean dnp3Port = p.dstPort == Dnp3Parser.PORT || p.srcPort == Dnp3Parser.PORT;
+        if (dnp3Port || Dnp3Parser.looksLikeDnp3(frame, off, len)) {
+            onDnp3Datagram(p, frame, slot, fromClient, dnp3Port);
+            return;
+        }
         boolean bacnetPort = p.dstPort == AppProtocol.BACNET.port() || p.srcPort == AppProtocol.BACNET.port();
         if (!bacnetPort && !BacnetParser.looksLikeBacnet(frame, p.payloadOffset, p.payloadLength)) {
             return;
@@ -484,6 +537,38 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             bacnetPdu.segmentCount = segments.segments();
             counters.messageReassembled(AppProtocol.BACNET);
         }
+    }
+
+    /**
+     * DNP3 over UDP, found by port or by a valid link header: each datagram carries whole frames,
+     * reassembled per flow and direction like TCP. A flow on port 20000 is judged by its first
+     * datagram, as TCP flows by their first bytes: one that does not start with a link header is
+     * reported as a mismatch, and the flow is still parsed (garbage skipped and counted).
+     */
+    private void onDnp3Datagram(DecodedPacket p, byte[] frame, int slot, boolean fromClient, boolean port) {
+        if (p.payloadLength <= 0) {
+            return;
+        }
+        if (port && protocolOfSlot[slot] == UNDECIDED) {
+            if (Dnp3Parser.looksLikeDnp3(frame, p.payloadOffset, p.payloadLength)) {
+                protocolOfSlot[slot] = DNP3;
+            } else {
+                protocolOfSlot[slot] = OTHER;
+                counters.mismatch(AppProtocol.DNP3);
+                listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
+            }
+        }
+        currentSlot = slot;
+        dnp3.parseDatagram(frame, p.payloadOffset, p.payloadLength, fromClient, dnp3Message, dnp3State(slot), this);
+    }
+
+    private Dnp3FlowState dnp3State(int slot) {
+        Dnp3FlowState state = dnp3OfSlot[slot];
+        if (state == null) {
+            state = new Dnp3FlowState();
+            dnp3OfSlot[slot] = state;
+        }
+        return state;
     }
 
     @Override
@@ -590,6 +675,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return smb.parse(buf, off, len, fromClient, smbMessage, state, this);
         }
+        if (protocol == DNP3) {
+            currentSlot = flowSlot;
+            return dnp3.parse(buf, off, len, fromClient, dnp3Message, dnp3State(flowSlot), this);
+        }
         if (protocol != MODBUS) {
             // Not ours: consume everything so nothing stays buffered; later segments skip reassembly.
             return len;
@@ -675,6 +764,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onMessage(Dnp3Message message) {
+        counters.pdu(AppProtocol.DNP3, message.malformed);
+        listener.onDnp3(current, currentSlot, message);
+    }
+
+    @Override
     public void onMessage(DnsMessage message) {
         counters.pdu(AppProtocol.DNS, message.malformed);
         listener.onDns(current, currentSlot, message);
@@ -717,6 +812,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (smbState != null) {
             smbState.onGap(fromClient);
         }
+        Dnp3FlowState dnp3State = dnp3OfSlot[flowSlot];
+        if (dnp3State != null) {
+            dnp3State.onGap(fromClient);
+        }
     }
 
     /**
@@ -734,6 +833,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         if (tx != null) {
             tx.clear();
         }
+        // DNP3 partial fragments are per connection; the state object stays for the slot's next flow.
+        dnp3.release(dnp3OfSlot[flowSlot]);
         // Secure channels, HTTP framing, SSH banners and outstanding CIP requests are per connection.
         opcuaOfSlot[flowSlot] = null;
         enipOfSlot[flowSlot] = null;
@@ -761,5 +862,9 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     public ModbusParser modbusParser() {
         return modbus;
+    }
+
+    public Dnp3Parser dnp3Parser() {
+        return dnp3;
     }
 }

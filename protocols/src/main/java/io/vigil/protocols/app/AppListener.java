@@ -3,6 +3,7 @@ package io.vigil.protocols.app;
 import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.enip.EnipMessage;
 import io.vigil.protocols.http.HttpMessage;
@@ -55,6 +56,12 @@ public interface AppListener {
 
     /** One SMB message; each element of an SMB2 compound chain is its own call. */
     void onSmb(DecodedPacket packet, int flowSlot, SmbMessage message);
+
+    /**
+     * A DNP3 link frame; {@link Dnp3Message#hasApplication} when its transport segment completed an
+     * application fragment, which is then decoded in the same message.
+     */
+    void onDnp3(DecodedPacket packet, int flowSlot, Dnp3Message message);
 
     /**
      * Traffic on a protocol's registered port that does not parse as that protocol: reported once

@@ -13,6 +13,7 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.enip.EnipMessage;
 import io.vigil.protocols.flow.FlowEndReason;
@@ -60,7 +61,8 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt). Absent fields are null."})
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt).",
+        "DNP3 has one line per link frame; the frame that completes an application fragment carries its fields. Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -324,6 +326,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onSmb(DecodedPacket packet, int flowSlot, SmbMessage message) {
             if (selection.has(AppProtocol.SMB)) {
                 PduJson.smb(pduLine(packet, AppProtocol.SMB), message);
+                emit();
+            }
+        }
+
+        @Override
+        public void onDnp3(DecodedPacket packet, int flowSlot, Dnp3Message message) {
+            if (selection.has(AppProtocol.DNP3)) {
+                PduJson.dnp3(pduLine(packet, AppProtocol.DNP3), message);
                 emit();
             }
         }

@@ -12,6 +12,7 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.enip.EnipMessage;
 import io.vigil.protocols.enip.EnipOps;
@@ -314,6 +315,14 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         publishApp(ObservationType.SMB_MESSAGE, AppProtocol.SMB, p, flowSlot, m, FlowWorker::fillSmb);
     }
 
+    /** One observation per application fragment; link frames that complete none carry no operation. */
+    @Override
+    public void onDnp3(DecodedPacket p, int flowSlot, Dnp3Message m) {
+        if (m.hasApplication) {
+            publishApp(ObservationType.DNP3_OP, AppProtocol.DNP3, p, flowSlot, m, FlowWorker::fillDnp3);
+        }
+    }
+
     @Override
     public void onProtocolMismatch(DecodedPacket p, int flowSlot, AppProtocol expected) {
         publishApp(ObservationType.PROTOCOL_MISMATCH, expected, p, flowSlot, null, (o, none) -> { });
@@ -555,6 +564,45 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         }
         n.flag = m.isResponse;
         n.malformed = m.malformed;
+    }
+
+    /**
+     * DNP3 as IcsOp documents it, and: address/count = the first header's start index (or first
+     * index prefix) and object count; values = per CROB its control code, on-time and off-time (ms),
+     * per analog output command its value, per written time the ms since 1970; name = the file name
+     * or application id; isError = IIN2 error bits or a rejected command in a response.
+     */
+    private static void fillDnp3(Observation o, Dnp3Message m) {
+        IcsOp op = o.ics;
+        op.clear();
+        op.function = m.functionCode;
+        op.kind = m.kind;
+        op.isResponse = m.isResponse;
+        op.status = Math.max(0, m.iin);
+        op.isError = m.isError;
+        op.unit = m.destination;
+        op.peerUnit = m.source;
+        op.sequence = Math.max(0, m.sequence);
+        for (int i = 0; i < m.keptHeaders(); i++) {
+            op.addObject(m.object(i));
+        }
+        op.objectCount = m.headerCount;
+        if (m.headerCount > 0) {
+            long first = m.start[0] >= 0 ? m.start[0] : m.firstIndex[0];
+            op.address = Math.max(0, first);
+            op.count = (int) Math.min(Integer.MAX_VALUE, m.count[0]);
+        }
+        for (int i = 0; i < m.keptCommands(); i++) {
+            if (m.commandCode[i] >= 0) {
+                op.addValue(m.commandCode[i]);
+                op.addValue(m.commandOnTime[i]);
+                op.addValue(m.commandOffTime[i]);
+            } else {
+                op.addValue(m.commandValue[i]);
+            }
+        }
+        op.name(m.name, 0, m.nameLength);
+        op.malformed = m.malformed;
     }
 
     /** Fills the common part of an application observation: the PDU's sender as src. */

@@ -366,7 +366,8 @@ class AppDecodeVersusTsharkTest {
         }
     }
 
-    private static List<String> splitCsv(String line) {
+    /** One line of a tshark csv ({@code -E quote=d}), fields unquoted. */
+    static List<String> splitCsv(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;
