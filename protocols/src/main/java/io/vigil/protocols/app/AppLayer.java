@@ -92,29 +92,19 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     private final AppListener listener;
     private final TcpReassembler tcp;
-    private final Iec104FlowState[] iec104OfSlot;
     /**
      * IEC 104 content detection across directions: bit 0 (client) / bit 1 (server) set when that
      * direction started with one complete APDU that passed the strict check.
      */
     private final byte[] iec104FirstApdu;
-    /** MQTT level (from CONNECT), pending skips of oversized packets, framing state: per connection. */
-    private final MqttFlowState[] mqttOfSlot;
     private final byte[] protocolOfSlot;
-    private final ModbusTransactions[] modbusOfSlot;
-    private final OpcUaFlowState[] opcuaOfSlot;
-    /** HTTP and SSH parsers keep per-connection state (body left, banner seen): one per flow. */
-    private final HttpParser[] httpOfSlot;
-    /** COTP reassembly and TSAPs per ISO-on-TCP connection. */
-    private final S7FlowState[] s7OfSlot;
-    private final SshParser[] sshOfSlot;
-    /** Segmented BACnet messages in progress, two per slot (client, server side); created for flows that segment. */
-    private final BacnetSegments[] bacnetSegmentsOfSlot;
-    private final EnipFlowState[] enipOfSlot;
-    /** Negotiated dialect, resync state and the tree/file name maps of each SMB connection. */
-    private final SmbFlowState[] smbOfSlot;
-    /** DNP3 transport reassembly per flow (TCP and UDP); kept across the flows of a slot. */
-    private final Dnp3FlowState[] dnp3OfSlot;
+    /**
+     * The parser state of each flow (Modbus transactions, OPC UA secure channel, HTTP framing, COTP
+     * reassembly, ...), created when the flow is classified: a flow speaks one protocol, so one
+     * reference per slot serves them all instead of one array per protocol (4 MB each per million
+     * flows).
+     */
+    private final Object[] stateOfSlot;
     private final ModbusParser modbus = new ModbusParser();
     private final ModbusPdu modbusPdu = new ModbusPdu();
     private final BacnetParser bacnet = new BacnetParser();
@@ -158,23 +148,19 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     public AppLayer(int maxFlows, int bufferPerDirection, long totalBuffer, AppListener listener) {
         this.listener = listener;
-        this.s7OfSlot = new S7FlowState[maxFlows];
-        this.iec104OfSlot = new Iec104FlowState[maxFlows];
         this.iec104FirstApdu = new byte[maxFlows];
-        this.mqttOfSlot = new MqttFlowState[maxFlows];
         // Half the per-direction buffer: an oversized PUBLISH is decoded from its prefix and the
         // rest passed over long before the reassembler would have to drop bytes.
         this.mqtt = new MqttParser(Math.min(MqttParser.DEFAULT_MAX_BUFFERED, bufferPerDirection / 2));
         this.tcp = new TcpReassembler(maxFlows, bufferPerDirection, totalBuffer);
         this.protocolOfSlot = new byte[maxFlows];
-        this.modbusOfSlot = new ModbusTransactions[maxFlows];
-        this.opcuaOfSlot = new OpcUaFlowState[maxFlows];
-        this.httpOfSlot = new HttpParser[maxFlows];
-        this.sshOfSlot = new SshParser[maxFlows];
-        this.bacnetSegmentsOfSlot = new BacnetSegments[maxFlows * 2];
-        this.enipOfSlot = new EnipFlowState[maxFlows];
-        this.smbOfSlot = new SmbFlowState[maxFlows];
-        this.dnp3OfSlot = new Dnp3FlowState[maxFlows];
+        this.stateOfSlot = new Object[maxFlows];
+    }
+
+    /** The flow's state if it is of this type (a slot's previous flow may have left another protocol's), else null. */
+    private <T> T stateIf(int slot, Class<T> type) {
+        Object state = stateOfSlot[slot];
+        return type.isInstance(state) ? type.cast(state) : null;
     }
 
     /**
@@ -504,7 +490,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         }
         if (bacnet.parse(frame, p.payloadOffset, p.payloadLength, bacnetPdu)) {
             if (bacnetPdu.segmented) {
-                reassembleBacnet(slot * 2 + (fromClient ? 0 : 1));
+                reassembleBacnet(slot, fromClient ? 0 : 1);
             }
             counters.pdu(AppProtocol.BACNET, bacnetPdu.malformed);
             listener.onBacnet(p, slot, bacnetPdu);
@@ -519,14 +505,19 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
      * Joins a segment to its message; on the last one, the segment is replaced by the whole message decoded at once
      * (reported in the last segment's frame, as Wireshark does). Earlier segments are reported as they are.
      */
-    private void reassembleBacnet(int index) {
-        BacnetSegments segments = bacnetSegmentsOfSlot[index];
+    private void reassembleBacnet(int slot, int side) {
+        BacnetSegments[] sides = stateIf(slot, BacnetSegments[].class);
+        BacnetSegments segments = sides == null ? null : sides[side];
         if (segments == null) {
             if (bacnetPdu.sequenceNumber != 0 || !bacnetPdu.moreFollows) {
                 return;
             }
+            if (sides == null) {
+                sides = new BacnetSegments[2]; // one message in progress per sender
+                stateOfSlot[slot] = sides;
+            }
             segments = new BacnetSegments();
-            bacnetSegmentsOfSlot[index] = segments;
+            sides[side] = segments;
         }
         int result = segments.accept(bacnetPdu);
         if (result == BacnetSegments.LOST) {
@@ -563,10 +554,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     private Dnp3FlowState dnp3State(int slot) {
-        Dnp3FlowState state = dnp3OfSlot[slot];
+        Dnp3FlowState state = stateIf(slot, Dnp3FlowState.class);
         if (state == null) {
             state = new Dnp3FlowState();
-            dnp3OfSlot[slot] = state;
+            stateOfSlot[slot] = state;
         }
         return state;
     }
@@ -588,10 +579,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         }
         if (protocol == OPCUA) {
             currentSlot = flowSlot;
-            OpcUaFlowState state = opcuaOfSlot[flowSlot];
+            OpcUaFlowState state = stateIf(flowSlot, OpcUaFlowState.class);
             if (state == null) {
                 state = new OpcUaFlowState();
-                opcuaOfSlot[flowSlot] = state;
+                stateOfSlot[flowSlot] = state;
             }
             state.setTime(frameNumber, timestampNanos);
             return opcua.parse(buf, off, len, towardsPort(fromClient, AppProtocol.OPCUA), opcuaMessage, state,
@@ -603,71 +594,71 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         }
         if (protocol == HTTP) {
             currentSlot = flowSlot;
-            HttpParser http = httpOfSlot[flowSlot];
+            HttpParser http = stateIf(flowSlot, HttpParser.class);
             if (http == null) {
                 http = new HttpParser();
-                httpOfSlot[flowSlot] = http;
+                stateOfSlot[flowSlot] = http;
             }
             return http.parse(buf, off, len, fromClient, httpMessage, this);
         }
         if (protocol == SSH) {
             currentSlot = flowSlot;
-            SshParser ssh = sshOfSlot[flowSlot];
+            SshParser ssh = stateIf(flowSlot, SshParser.class);
             if (ssh == null) {
                 ssh = new SshParser();
-                sshOfSlot[flowSlot] = ssh;
+                stateOfSlot[flowSlot] = ssh;
             }
             return ssh.parse(buf, off, len, fromClient, sshBanner, this);
         }
         if (protocol == ENIP) {
             currentSlot = flowSlot;
-            EnipFlowState state = enipOfSlot[flowSlot];
+            EnipFlowState state = stateIf(flowSlot, EnipFlowState.class);
             if (state == null) {
                 state = new EnipFlowState();
-                enipOfSlot[flowSlot] = state;
+                stateOfSlot[flowSlot] = state;
             }
             state.setTime(frameNumber, timestampNanos);
             return enip.parseStream(buf, off, len, towardsPort(fromClient, AppProtocol.ENIP), enipMessage, state, this);
         }
         if (protocol == S7COMM) {
             currentSlot = flowSlot;
-            S7FlowState state = s7OfSlot[flowSlot];
+            S7FlowState state = stateIf(flowSlot, S7FlowState.class);
             if (state == null) {
                 state = new S7FlowState();
-                s7OfSlot[flowSlot] = state;
+                stateOfSlot[flowSlot] = state;
             }
             return s7.parse(buf, off, len, towardsPort(fromClient, AppProtocol.S7COMM), s7Message, state, this);
         }
         if (protocol == IEC104) {
             currentSlot = flowSlot;
-            Iec104FlowState state = iec104OfSlot[flowSlot];
+            Iec104FlowState state = stateIf(flowSlot, Iec104FlowState.class);
             if (state == null) {
                 state = new Iec104FlowState();
                 if (currentMidstream) {
                     state.joinedMidstream();
                 }
-                iec104OfSlot[flowSlot] = state;
+                stateOfSlot[flowSlot] = state;
             }
             return iec104.parse(buf, off, len, towardsPort(fromClient, AppProtocol.IEC104), iec104Apdu, state, this);
         }
         if (protocol == MQTT) {
             currentSlot = flowSlot;
-            MqttFlowState state = mqttOfSlot[flowSlot];
+            MqttFlowState state = stateIf(flowSlot, MqttFlowState.class);
             if (state == null) {
                 state = new MqttFlowState();
                 if (currentMidstream) {
                     state.joinedMidstream();
                 }
-                mqttOfSlot[flowSlot] = state;
+                stateOfSlot[flowSlot] = state;
             }
             return mqtt.parse(buf, off, len, towardsPort(fromClient, AppProtocol.MQTT), mqttMessage, state, this);
         }
         if (protocol == SMB) {
             currentSlot = flowSlot;
-            SmbFlowState state = smbOfSlot[flowSlot];
+            SmbFlowState state = stateIf(flowSlot, SmbFlowState.class);
             if (state == null) {
                 state = new SmbFlowState();
-                smbOfSlot[flowSlot] = state;
+                stateOfSlot[flowSlot] = state;
                 if (currentMidstream) {
                     state.onGap(true);
                     state.onGap(false);
@@ -699,10 +690,10 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
 
     @Override
     public void onPdu(ModbusPdu pdu) {
-        ModbusTransactions tx = modbusOfSlot[currentSlot];
+        ModbusTransactions tx = stateIf(currentSlot, ModbusTransactions.class);
         if (tx == null) {
             tx = new ModbusTransactions();
-            modbusOfSlot[currentSlot] = tx;
+            stateOfSlot[currentSlot] = tx;
         }
         tx.track(pdu, current.frameNumber, current.timestampNanos);
         counters.pdu(AppProtocol.MODBUS, pdu.malformed);
@@ -792,27 +783,27 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     @Override
     public void onGap(int flowSlot, boolean fromClient, long missing) {
         counters.gap();
-        OpcUaFlowState state = opcuaOfSlot[flowSlot];
+        OpcUaFlowState state = stateIf(flowSlot, OpcUaFlowState.class);
         if (state != null) {
             state.onGap(towardsPort(fromClient, AppProtocol.OPCUA));
         }
-        S7FlowState s7State = s7OfSlot[flowSlot];
+        S7FlowState s7State = stateIf(flowSlot, S7FlowState.class);
         if (s7State != null) {
             s7State.onGap(towardsPort(fromClient, AppProtocol.S7COMM));
         }
-        MqttFlowState mq = mqttOfSlot[flowSlot];
+        MqttFlowState mq = stateIf(flowSlot, MqttFlowState.class);
         if (mq != null) {
             mq.onGap(towardsPort(fromClient, AppProtocol.MQTT));
         }
-        Iec104FlowState iec = iec104OfSlot[flowSlot];
+        Iec104FlowState iec = stateIf(flowSlot, Iec104FlowState.class);
         if (iec != null) {
             iec.onGap(towardsPort(fromClient, AppProtocol.IEC104));
         }
-        SmbFlowState smbState = smbOfSlot[flowSlot];
+        SmbFlowState smbState = stateIf(flowSlot, SmbFlowState.class);
         if (smbState != null) {
             smbState.onGap(fromClient);
         }
-        Dnp3FlowState dnp3State = dnp3OfSlot[flowSlot];
+        Dnp3FlowState dnp3State = stateIf(flowSlot, Dnp3FlowState.class);
         if (dnp3State != null) {
             dnp3State.onGap(fromClient);
         }
@@ -829,23 +820,17 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         tcp.release(flowSlot);
         protocolOfSlot[flowSlot] = UNDECIDED;
         iec104FirstApdu[flowSlot] = 0;
-        ModbusTransactions tx = modbusOfSlot[flowSlot];
-        if (tx != null) {
-            tx.clear();
+        Object state = stateOfSlot[flowSlot];
+        if (state instanceof ModbusTransactions) {
+            ((ModbusTransactions) state).clear(); // reused by the slot's next Modbus flow
+        } else if (state instanceof Dnp3FlowState) {
+            // DNP3 partial fragments are per connection; the state object stays for the slot's next flow.
+            dnp3.release((Dnp3FlowState) state);
+        } else {
+            // Secure channels, HTTP framing, SSH banners, COTP buffers, outstanding CIP requests, SMB names and
+            // BACnet segments are per connection.
+            stateOfSlot[flowSlot] = null;
         }
-        // DNP3 partial fragments are per connection; the state object stays for the slot's next flow.
-        dnp3.release(dnp3OfSlot[flowSlot]);
-        // Secure channels, HTTP framing, SSH banners and outstanding CIP requests are per connection.
-        opcuaOfSlot[flowSlot] = null;
-        enipOfSlot[flowSlot] = null;
-        httpOfSlot[flowSlot] = null;
-        iec104OfSlot[flowSlot] = null;
-        mqttOfSlot[flowSlot] = null;
-        s7OfSlot[flowSlot] = null;
-        sshOfSlot[flowSlot] = null;
-        bacnetSegmentsOfSlot[flowSlot * 2] = null;
-        bacnetSegmentsOfSlot[flowSlot * 2 + 1] = null;
-        smbOfSlot[flowSlot] = null;
     }
 
     public AppCounters counters() {
