@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
  * <li>DNP3_OP: function = application function code, unit = destination link address
  *     (the outstation for requests), peerUnit = source link address, status = IIN (responses),
  *     objects = group &lt;&lt; 8 | variation of each object header, address/count = the first
- *     header's start index and point count, sequence = application sequence number;</li>
+ *     header's start index (or first index prefix) and object count, sequence = application
+ *     sequence number, values = per CROB its control code, on-time and off-time (ms), per analog
+ *     output command its value, per written time the ms since 1970, name = file name or
+ *     application id, isError = IIN2 error bits or a rejected command in a response;</li>
  * <li>S7COMM_OP (see {@code io.vigil.protocols.s7comm.S7IcsOps}): function = parameter function
  *     code 0x00-0xFF (job, ack-data; -1 for an ack without parameters), 0x10000 | userdata group
  *     &lt;&lt; 8 | subfunction (e.g. 0x10401 read SZL, 0x10702 set clock), 0x20000 | S7comm-plus
