@@ -24,7 +24,9 @@ public enum FeatureKind {
     /** Industrial operations the device receives from anyone: protocol and operation. */
     OPERATION_TYPE_RECEIVED(256),
     /** Names the device resolves or asks for by TLS SNI. */
-    NAME_REQUESTED(2048);
+    NAME_REQUESTED(2048),
+    /** MAC addresses that claimed the device's IP address in ARP (its own NIC; more than one in a failover pair). */
+    ARP_MAC(8);
 
     /** Values count once per minute of capture time (see {@link FeatureSet}). */
     public static final int BUCKET_SECONDS = 60;

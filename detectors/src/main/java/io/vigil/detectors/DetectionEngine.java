@@ -85,6 +85,10 @@ public final class DetectionEngine implements ObservationHandler {
                     detecting, now);
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
             }
+        } else if (type == ObservationType.ARP_CLAIM) {
+            if (src != null && o.srcMac != 0) {
+                feature(src, FeatureKind.ARP_MAC, o.srcMac, detecting, now);
+            }
         } else if (d.hasOperation) {
             // A request also refreshes the peer features: a master keeps one connection open for hours, and its
             // minutes of activity, not its one connection, are what make a new peer rare (see FeatureSet).

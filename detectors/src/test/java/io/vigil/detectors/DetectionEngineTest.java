@@ -40,7 +40,7 @@ class DetectionEngineTest {
         AlertAggregator aggregator = new AlertAggregator(0, alerts::add);
         engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
-                new IndustrialOperationDetector(), new ValueRangeDetector()),
+                new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -64,6 +64,17 @@ class DetectionEngineTest {
         o.ipProto = 6;
         o.srcMac = 0x0000_0222_3300_0000L | (src & 0xFF);
         o.dstMac = 0x0000_0222_3300_0000L | (dst & 0xFF);
+        deliver();
+    }
+
+    private void arp(long t, int senderIp, long senderMac, int targetIp) {
+        o.clear();
+        o.type = ObservationType.ARP_CLAIM;
+        o.timestampNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(senderIp);
+        o.dstIpLo = IpAddresses.v4MappedLo(targetIp);
+        o.srcMac = senderMac;
+        o.arpOperation = 2;
         deliver();
     }
 
@@ -197,6 +208,26 @@ class DetectionEngineTest {
         }
         flow(t + SECOND, ip(10, 2, 200, 1), FILE_SERVER, 445);
         assertTrue(types().stream().noneMatch(x -> x == AlertType.NEW_PEER), types().toString());
+    }
+
+    @Test
+    void anotherMacClaimingAnAddressIsArpSpoofingButTheDevicesOwnArpIsNot() {
+        long plcMac = 0x0000_0222_3300_0007L;
+        long attackerMac = 0x0000_0242_AC11_0002L;
+        for (int m = 0; m < 180; m++) {
+            arp(T0 + m * 60 * SECOND, PLC, plcMac, HMI);
+        }
+        long t = learnPolling();
+        arp(t, PLC, plcMac, PLC); // gratuitous ARP with its own MAC
+        assertEquals(List.of(), types());
+        arp(t + SECOND, PLC, attackerMac, HMI);
+        assertEquals(List.of(AlertType.ARP_SPOOFING), types());
+        assertEquals("10.1.2.7 was claimed by MAC 02:42:ac:11:00:02 in an ARP reply to 10.1.3.10; in 3 h of learning "
+            + "only 02:22:33:00:00:07 claimed it.", alerts.get(0).explanation());
+        assertEquals("T0830", alerts.get(0).type().techniqueId());
+        arp(t + 2 * SECOND, PLC, attackerMac, HMI);
+        assertEquals(1, alerts.size(), "repeats fold into the finding");
+        assertEquals(2, alerts.get(0).count());
     }
 
     @Test
