@@ -3,6 +3,9 @@ package io.vigil.baseline;
 import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.bacnet.BacnetNames;
 import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.dnp3.Dnp3Names;
+import io.vigil.protocols.enip.EnipNames;
+import io.vigil.protocols.iec104.Iec104Names;
 import io.vigil.protocols.observe.BacnetOp;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.ModbusOp;
@@ -10,6 +13,7 @@ import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.protocols.observe.OpcUaOp;
 import io.vigil.protocols.opcua.OpcUaNames;
+import io.vigil.protocols.s7comm.S7Names;
 
 /**
  * One industrial request reduced to what every protocol shares: which function, of which
@@ -31,7 +35,7 @@ public final class IndustrialOperation {
     public long target;
     /** First address or instance touched, for explanations; -1 when none. */
     public long address;
-    /** BACnet object type and property, -1 otherwise. */
+    /** BACnet object type and property; CIP class and attribute; the first object of the others; -1 when none. */
     public int objectType;
     public int property;
     public boolean hasValue;
@@ -204,6 +208,8 @@ public final class IndustrialOperation {
         kind = op.kind;
         if (op.objectClass != 0 || op.instance != 0 || op.address != 0 || op.objectCount > 0) {
             long object = op.objectClass != 0 ? op.objectClass : op.objectCount > 0 ? op.objects[0] : 0;
+            objectType = (int) object;
+            property = op.attribute;
             address = op.address != 0 ? op.address : op.instance;
             target = object << 40 ^ op.instance << 24 ^ (op.address >>> 3) ^ op.attribute;
         }
@@ -225,6 +231,23 @@ public final class IndustrialOperation {
             case OPCUA: {
                 String n = OpcUaNames.service(function);
                 return n != null ? n.substring(0, n.length() - "Request".length()) : "service " + function;
+            }
+            case ENIP: {
+                // Without CIP the function is 0x10000 | encapsulation command.
+                String n = function >= 0x10000 ? EnipNames.command(function & 0xFFFF)
+                    : EnipNames.service(function, objectType);
+                return n != null ? n : "service 0x" + Integer.toHexString(function);
+            }
+            case DNP3: {
+                String n = Dnp3Names.function(function);
+                return n != null ? n : "function " + function;
+            }
+            case S7COMM:
+                return function >= 0 && function <= 0xFF ? S7Names.function(function) : "function 0x"
+                    + Integer.toHexString(function);
+            case IEC104: {
+                String n = Iec104Names.typeName(function);
+                return n != null ? n : "type " + function;
             }
             default:
                 return "function " + function;

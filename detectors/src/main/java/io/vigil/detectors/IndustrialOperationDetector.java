@@ -105,21 +105,43 @@ public final class IndustrialOperationDetector implements Detector {
         return b.toString();
     }
 
-    /** "only read with FC3 and FC4", "had never sent it Modbus requests". */
+    /**
+     * "only read with FC3 and FC4" when the peer never went beyond reading; "had sent it read/write
+     * requests (FC3, FC16) but never a control command" otherwise; "had never sent it Modbus
+     * requests" for a new master.
+     */
     static String history(IndustrialOperation op, PeerOperations h, int entry) {
         if (entry < 0) {
             return "had never sent it " + protocolName(op) + " requests";
         }
-        StringBuilder b = new StringBuilder("only ").append(kindsText(h.kinds(entry))).append(" with ");
+        int kinds = h.kinds(entry);
+        StringBuilder functions = new StringBuilder();
         int n = h.functionCount(entry);
         IndustrialOperation named = new IndustrialOperation();
         named.protocol = op.protocol;
-        for (int f = 0; f < n; f++) {
+        int shown = Math.min(n, 4);
+        for (int f = 0; f < shown; f++) {
             named.function = h.function(entry, f);
-            b.append(f == 0 ? "" : f == n - 1 ? " and " : ", ").append(named.functionName());
+            functions.append(f == 0 ? "" : f == shown - 1 && shown == n ? " and " : ", ").append(named.functionName());
         }
-        return b.toString();
+        if (shown < n || n == PeerOperations.MAX_FUNCTIONS) {
+            functions.append(", ...");
+        }
+        if ((kinds & ~READING) == 0) {
+            return "only " + kindsText(kinds) + " with " + functions;
+        }
+        StringBuilder names = new StringBuilder();
+        for (int k = 0; k < 9; k++) {
+            if ((kinds & 1 << k) != 0) {
+                names.append(names.length() == 0 ? "" : ", ").append(IcsOp.kindName(k));
+            }
+        }
+        return "had sent it " + names + " requests (" + functions + ") but never a " + IcsOp.kindName(op.kind)
+            + " request";
     }
+
+    /** Kinds that leave a device as it was: a peer that only did these "only read". */
+    private static final int READING = 1 << IcsOp.KIND_READ | 1 << IcsOp.KIND_DIAGNOSTIC | 1 << IcsOp.KIND_SESSION;
 
     static String kindsText(int mask) {
         StringBuilder b = new StringBuilder();

@@ -53,6 +53,13 @@ final class Summaries {
             case BACNET:
                 return io.vigil.protocols.bacnet.BacnetNames.objectTypeName(op.objectType) + "," + op.address + " "
                     + io.vigil.protocols.bacnet.BacnetNames.propertyName(op.property);
+            case ENIP:
+                return "class 0x" + Integer.toHexString(op.objectType) + " instance " + op.address
+                    + (op.property > 0 ? " attribute " + op.property : "");
+            case DNP3:
+                return "point " + op.address;
+            case IEC104:
+                return "IOA " + op.address;
             default:
                 return "address " + op.address;
         }
