@@ -1,21 +1,18 @@
 package io.vigil.sensor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
-import java.io.BufferedReader;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.FieldAgreement;
+import io.vigil.sensor.testsupport.KnownDifferences;
+import io.vigil.sensor.testsupport.Tshark;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,13 +69,9 @@ class AppDecodeVersusTsharkTest {
     @TempDir
     Path tmp;
 
-    private final Map<String, String> known = new LinkedHashMap<>();
-    private final Set<String> seen = new LinkedHashSet<>();
-    private final List<String> unlisted = new ArrayList<>();
+    private KnownDifferences known;
+    private FieldAgreement agreement;
     private final StringBuilder report = new StringBuilder();
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private long compared;
-    private long agreed;
 
     @Test
     void decodeAgreesWithTshark() throws Exception {
@@ -88,7 +81,8 @@ class AppDecodeVersusTsharkTest {
         List<Path> modbus = withReference(corpus.resolve("modbus"));
         List<Path> bacnet = withReference(corpus.resolve("bacnet"));
         assumeTrue(!modbus.isEmpty() || !bacnet.isEmpty(), "no captures with a tshark reference in " + corpus);
-        readKnownDifferences();
+        known = KnownDifferences.load("/app/known-differences.txt");
+        agreement = new FieldAgreement(known);
         report.append(String.format("%-50s %8s %8s %8s %9s %9s%n", "file", "frames", "ours", "tshark", "fields",
             "agree"));
         long frames = 0;
@@ -98,31 +92,21 @@ class AppDecodeVersusTsharkTest {
         for (Path f : bacnet) {
             frames += compareFile(f, "bacnet");
         }
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        List<String> stale = new ArrayList<>(known.keySet());
-        stale.removeAll(seen);
+        long compared = agreement.compared();
+        double pct = agreement.percent();
         long ms = (System.nanoTime() - started) / 1_000_000;
-        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.4f%%), %d differences"
-                + " (%d listed, %d unlisted, %d listed but gone), %d ms%n", modbus.size() + bacnet.size(), frames,
-            compared, agreed, pct, seen.size() + unlisted.size(), seen.size(), unlisted.size(), stale.size(), ms));
+        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.4f%%), %s, %d ms%n",
+            modbus.size() + bacnet.size(), frames, compared, agreement.agreed(), pct, known.counts(), ms));
         report.append("\nper field:\n");
-        perField.forEach((k, v) -> report.append(String.format("  %-30s %8d compared %8d agree%n", k, v[0], v[1])));
+        agreement.appendPerField(report, "  %-30s %8d compared %8d agree%n");
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("app-diff-report.txt"), report.toString(), StandardCharsets.UTF_8);
-        Files.write(target.resolve("app-diff-unlisted.txt"), unlisted, StandardCharsets.UTF_8);
+        known.writeUnlisted(target.resolve("app-diff-unlisted.txt"));
         System.out.print("AppDecodeVersusTsharkTest\n" + report);
 
-        StringBuilder sb = new StringBuilder();
-        if (!unlisted.isEmpty()) {
-            sb.append(unlisted.size()).append(" unlisted differences (file, frame, field, ours, tshark):\n");
-            unlisted.stream().limit(60).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        if (!stale.isEmpty()) {
-            sb.append(stale.size()).append(" listed differences that no longer occur:\n");
-            stale.stream().limit(40).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        assertTrue(sb.length() == 0, sb.toString());
+        String failures = known.failures();
+        assertTrue(failures.isEmpty(), failures);
         assertTrue(compared > 100_000, "fields compared: " + compared);
         assertTrue(pct >= 99.0, "agreement " + pct + "%");
     }
@@ -133,7 +117,7 @@ class AppDecodeVersusTsharkTest {
             return out;
         }
         for (Path p : TestSupport.captures(dir)) {
-            if (Files.exists(p.resolveSibling(p.getFileName() + ".tshark.csv"))) {
+            if (Files.exists(Tshark.csvOf(p))) {
                 out.add(p);
             }
         }
@@ -143,9 +127,6 @@ class AppDecodeVersusTsharkTest {
     /** Decodes one capture, compares it with its csv; returns the number of frames either side has a PDU in. */
     private long compareFile(Path pcap, String proto) throws IOException {
         String name = pcap.getFileName().toString();
-        Path out = tmp.resolve(name + "." + proto + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", proto, "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), name + ": " + r.err());
         boolean isModbus = proto.equals("modbus");
         String[] fields = isModbus ? MODBUS_FIELDS : BACNET_FIELDS;
         String[] csvFields = isModbus ? MODBUS_CSV : BACNET_CSV;
@@ -154,14 +135,13 @@ class AppDecodeVersusTsharkTest {
         Map<Long, List<List<String>>> ours = new TreeMap<>();
         long oursPdus = 0;
         long mismatches = 0;
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            Map<String, Object> j = Json.parse(line);
-            if (Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
+        for (Map<String, Object> j : DecodeRun.decode(pcap, proto, tmp)) {
+            if (DecodeRun.mismatch(j)) {
                 mismatches++; // no PDU: a non-Modbus flow on 502; if tshark decodes the frame it shows as missing
                 continue;
             }
             oursPdus++;
-            long frame = ((Number) j.get("frame")).longValue();
+            long frame = DecodeRun.frame(j);
             String[] v = isModbus ? modbusView(j) : bacnetView(j);
             List<List<String>> perFrame = ours.computeIfAbsent(frame, k -> {
                 List<List<String>> l = new ArrayList<>();
@@ -180,14 +160,7 @@ class AppDecodeVersusTsharkTest {
         // Theirs: frames where tshark decoded a PDU of this protocol (for BACnet: BACnet/IP, with a BVLC).
         Map<Long, Map<String, String>> theirs = new TreeMap<>();
         long notBip = 0;
-        List<String> lines = Files.readAllLines(pcap.resolveSibling(name + ".tshark.csv"), StandardCharsets.UTF_8);
-        List<String> header = splitCsv(lines.get(0));
-        for (int i = 1; i < lines.size(); i++) {
-            List<String> c = splitCsv(lines.get(i));
-            Map<String, String> row = new HashMap<>();
-            for (int k = 0; k < header.size() && k < c.size(); k++) {
-                row.put(header.get(k), c.get(k));
-            }
+        for (Map<String, String> row : Tshark.csvRows(Tshark.csvOf(pcap))) {
             String key = isModbus ? "mbtcp.trans_id" : "bvlc.function";
             if (row.getOrDefault(key, "").isEmpty()) {
                 if (!isModbus && !row.getOrDefault("bacapp.type", "").isEmpty()
@@ -225,23 +198,11 @@ class AppDecodeVersusTsharkTest {
                     }
                 }
                 fileCompared++;
-                long[] pf = perField.computeIfAbsent(proto + "." + fields[i], k -> new long[2]);
-                pf[0]++;
-                if (ov.equals(tv)) {
+                if (agreement.compare(proto + "." + fields[i], name, frame, fields[i], ov, tv)) {
                     fileAgreed++;
-                    pf[1]++;
-                    continue;
-                }
-                String key = String.join("\t", name, Long.toString(frame), fields[i], ov, tv);
-                if (known.containsKey(key)) {
-                    seen.add(key);
-                } else {
-                    unlisted.add(key);
                 }
             }
         }
-        compared += fileCompared;
-        agreed += fileAgreed;
         report.append(String.format("%-50s %8d %8d %8d %9d %9d  %.3f%%", name, all.size(), ours.size(), theirs.size(),
             fileCompared, fileAgreed, fileCompared == 0 ? 100.0 : 100.0 * fileAgreed / fileCompared));
         StringBuilder notes = new StringBuilder();
@@ -340,198 +301,5 @@ class AppDecodeVersusTsharkTest {
             return Long.toString(d.longValue());
         }
         return o.toString();
-    }
-
-    /** known-differences.txt: file, frame, field, ours, tshark's, reason; tab-separated; # comments. */
-    private void readKnownDifferences() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/app/known-differences.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length < 6 || c[5].isBlank()) {
-                    throw new IllegalStateException("app/known-differences.txt needs 6 tab-separated columns, the last"
-                        + " a reason: " + line);
-                }
-                String key = String.join("\t", c[0], c[1], c[2], c[3], c[4]);
-                if (known.put(key, c[5]) != null) {
-                    throw new IllegalStateException("app/known-differences.txt lists twice: " + key);
-                }
-            }
-        }
-    }
-
-    /** One line of a tshark csv ({@code -E quote=d}), fields unquoted. */
-    static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else {
-                    quoted = !quoted;
-                }
-            } else if (ch == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
-    }
-
-    /** Just enough JSON for vigil's PDU lines: one object per line; numbers as Long (or Double), arrays as lists. */
-    static final class Json {
-        private final String s;
-        private int i;
-
-        private Json(String s) {
-            this.s = s;
-        }
-
-        @SuppressWarnings("unchecked")
-        static Map<String, Object> parse(String line) {
-            Json p = new Json(line);
-            Object o = p.value();
-            p.ws();
-            if (p.i != line.length() || !(o instanceof Map)) {
-                throw new IllegalArgumentException("not one JSON object: " + line);
-            }
-            return (Map<String, Object>) o;
-        }
-
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private Object value() {
-            ws();
-            char c = s.charAt(i);
-            switch (c) {
-                case '{': {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    i++;
-                    ws();
-                    if (s.charAt(i) == '}') {
-                        i++;
-                        return m;
-                    }
-                    while (true) {
-                        ws();
-                        String k = string();
-                        ws();
-                        expect(':');
-                        m.put(k, value());
-                        ws();
-                        if (s.charAt(i) == ',') {
-                            i++;
-                        } else {
-                            expect('}');
-                            return m;
-                        }
-                    }
-                }
-                case '[': {
-                    List<Object> l = new ArrayList<>();
-                    i++;
-                    ws();
-                    if (s.charAt(i) == ']') {
-                        i++;
-                        return l;
-                    }
-                    while (true) {
-                        l.add(value());
-                        ws();
-                        if (s.charAt(i) == ',') {
-                            i++;
-                        } else {
-                            expect(']');
-                            return l;
-                        }
-                    }
-                }
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    return number();
-            }
-        }
-
-        private Object literal(String word, Object v) {
-            if (!s.startsWith(word, i)) {
-                throw new IllegalArgumentException("bad JSON at " + i + ": " + s);
-            }
-            i += word.length();
-            return v;
-        }
-
-        private Object number() {
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-            String n = s.substring(start, i);
-            if (n.isEmpty()) {
-                throw new IllegalArgumentException("bad JSON at " + start + ": " + s);
-            }
-            if (n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0) {
-                return Long.parseLong(n);
-            }
-            return Double.parseDouble(n);
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i) != c) {
-                throw new IllegalArgumentException("expected '" + c + "' at " + i + ": " + s);
-            }
-            i++;
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c != '\\') {
-                    sb.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n': sb.append('\n'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'u':
-                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                        break;
-                    default: sb.append(e);
-                }
-            }
-        }
     }
 }

@@ -1,11 +1,8 @@
 package io.vigil.sensor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.vigil.sensor.TestSupport;
-import io.vigil.sensor.realstack.Json;
+import io.vigil.sensor.testsupport.DecodeRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,17 +25,8 @@ final class Dnp3Captures {
     }
 
     /** The decode lines (packet lines too when {@code packets}) of one capture, parsed. */
-    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> decode(Path pcap, Path tmp, boolean packets) throws IOException {
-        Path out = tmp.resolve(pcap.getFileName() + (packets ? ".all" : "") + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", packets ? "packet,dnp3" : "dnp3", "-o",
-            out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), pcap + ": " + r.err());
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            lines.add((Map<String, Object>) Json.parse(line));
-        }
-        return lines;
+        return DecodeRun.decode(pcap, packets ? "packet,dnp3" : "dnp3", tmp);
     }
 
     static long num(Map<String, Object> j, String field) {

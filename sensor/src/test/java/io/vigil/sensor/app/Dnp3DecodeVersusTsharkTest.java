@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
-import java.io.BufferedReader;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.FieldAgreement;
+import io.vigil.sensor.testsupport.KnownDifferences;
+import io.vigil.sensor.testsupport.Tshark;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,12 +47,8 @@ class Dnp3DecodeVersusTsharkTest {
     @TempDir
     Path tmp;
 
-    private final Map<String, String> known = new LinkedHashMap<>();
-    private final Set<String> seen = new LinkedHashSet<>();
-    private final List<String> unlisted = new ArrayList<>();
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private long compared;
-    private long agreed;
+    private KnownDifferences known;
+    private FieldAgreement agreement;
 
     @Test
     void decodeAgreesWithTshark() throws Exception {
@@ -62,40 +56,31 @@ class Dnp3DecodeVersusTsharkTest {
         assumeTrue(corpus != null, "../shared/pcaps not present");
         List<Path> files = new ArrayList<>();
         for (Path p : Dnp3Captures.all(corpus)) {
-            if (Files.exists(p.resolveSibling(p.getFileName() + ".tshark.csv"))) {
+            if (Files.exists(Tshark.csvOf(p))) {
                 files.add(p);
             }
         }
         assumeTrue(!files.isEmpty(), "no DNP3 captures with a tshark reference");
-        readKnownDifferences();
+        known = KnownDifferences.load("/dnp3/known-differences.txt");
+        agreement = new FieldAgreement(known);
         StringBuilder report = new StringBuilder(String.format("%-50s %7s %7s %7s %8s %8s%n", "file", "frames",
             "ours", "tshark", "fields", "agree"));
         for (Path f : files) {
             report.append(compareFile(f));
         }
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        List<String> stale = new ArrayList<>(known.keySet());
-        stale.removeAll(seen);
-        report.append(String.format("%nTOTAL %d files, %d fields compared, %d agree (%.3f%%), %d differences"
-            + " (%d listed, %d unlisted, %d listed but gone)%n", files.size(), compared, agreed, pct,
-            seen.size() + unlisted.size(), seen.size(), unlisted.size(), stale.size()));
-        perField.forEach((k, v) -> report.append(String.format("  %-20s %7d compared %7d agree%n", k, v[0], v[1])));
+        long compared = agreement.compared();
+        double pct = agreement.percent();
+        report.append(String.format("%nTOTAL %d files, %d fields compared, %d agree (%.3f%%), %s%n", files.size(),
+            compared, agreement.agreed(), pct, known.counts()));
+        agreement.appendPerField(report, "  %-20s %7d compared %7d agree%n");
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("dnp3-diff-report.txt"), report.toString(), StandardCharsets.UTF_8);
-        Files.write(target.resolve("dnp3-diff-unlisted.txt"), unlisted, StandardCharsets.UTF_8);
+        known.writeUnlisted(target.resolve("dnp3-diff-unlisted.txt"));
         System.out.print("Dnp3DecodeVersusTsharkTest\n" + report);
 
-        StringBuilder sb = new StringBuilder();
-        if (!unlisted.isEmpty()) {
-            sb.append(unlisted.size()).append(" unlisted differences (file, frame, field, ours, tshark):\n");
-            unlisted.stream().limit(60).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        if (!stale.isEmpty()) {
-            sb.append(stale.size()).append(" listed differences that no longer occur:\n");
-            stale.stream().limit(40).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        assertTrue(sb.length() == 0, sb.toString());
+        String failures = known.failures();
+        assertTrue(failures.isEmpty(), failures);
         assertTrue(compared > 7_000, "fields compared: " + compared);
         assertTrue(pct >= 98.5, "agreement " + pct + "%");
     }
@@ -105,7 +90,7 @@ class Dnp3DecodeVersusTsharkTest {
         Map<Long, List<String>[]> ours = new TreeMap<>();
         int lines = 0;
         for (Map<String, Object> j : Dnp3Captures.decode(pcap, tmp, false)) {
-            if (Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
+            if (DecodeRun.mismatch(j)) {
                 continue;
             }
             lines++;
@@ -117,17 +102,7 @@ class Dnp3DecodeVersusTsharkTest {
                 }
             }
         }
-        Map<Long, Map<String, String>> theirs = new TreeMap<>();
-        List<String> csv = Files.readAllLines(pcap.resolveSibling(name + ".tshark.csv"), StandardCharsets.UTF_8);
-        List<String> header = AppDecodeVersusTsharkTest.splitCsv(csv.get(0));
-        for (int i = 1; i < csv.size(); i++) {
-            List<String> c = AppDecodeVersusTsharkTest.splitCsv(csv.get(i));
-            Map<String, String> row = new HashMap<>();
-            for (int k = 0; k < header.size() && k < c.size(); k++) {
-                row.put(header.get(k), c.get(k));
-            }
-            theirs.put(Long.parseLong(row.get("frame.number")), row);
-        }
+        Map<Long, Map<String, String>> theirs = Tshark.csvByFrame(Tshark.csvOf(pcap));
         Set<Long> frames = new TreeSet<>(ours.keySet());
         frames.addAll(theirs.keySet());
         long fileCompared = 0;
@@ -142,23 +117,11 @@ class Dnp3DecodeVersusTsharkTest {
                     continue;
                 }
                 fileCompared++;
-                long[] pf = perField.computeIfAbsent(FIELDS[i], k -> new long[2]);
-                pf[0]++;
-                if (ov.equals(tv)) {
+                if (agreement.compare(name, frame, FIELDS[i], ov, tv)) {
                     fileAgreed++;
-                    pf[1]++;
-                    continue;
-                }
-                String key = String.join("\t", name, Long.toString(frame), FIELDS[i], ov, tv);
-                if (known.containsKey(key)) {
-                    seen.add(key);
-                } else {
-                    unlisted.add(key);
                 }
             }
         }
-        compared += fileCompared;
-        agreed += fileAgreed;
         return String.format("%-50s %7d %7d %7d %8d %8d%n", name, frames.size(), lines, theirs.size(), fileCompared,
             fileAgreed);
     }
@@ -193,28 +156,5 @@ class Dnp3DecodeVersusTsharkTest {
             l[i] = new ArrayList<>();
         }
         return l;
-    }
-
-    private void readKnownDifferences() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/dnp3/known-differences.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length < 6 || c[5].isBlank()) {
-                    throw new IllegalStateException("dnp3/known-differences.txt needs 6 tab-separated columns, the"
-                        + " last a reason: " + line);
-                }
-                String key = String.join("\t", c[0], c[1], c[2], c[3], c[4]);
-                if (known.put(key, c[5]) != null) {
-                    throw new IllegalStateException("dnp3/known-differences.txt lists twice: " + key);
-                }
-            }
-        }
     }
 }

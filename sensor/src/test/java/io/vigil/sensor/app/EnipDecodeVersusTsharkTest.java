@@ -1,20 +1,17 @@
 package io.vigil.sensor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.FieldAgreement;
+import io.vigil.sensor.testsupport.KnownDifferences;
+import io.vigil.sensor.testsupport.Tshark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,13 +69,9 @@ class EnipDecodeVersusTsharkTest {
     @TempDir
     Path tmp;
 
-    private final Map<String, String> known = new LinkedHashMap<>();
-    private final Set<String> seen = new LinkedHashSet<>();
-    private final List<String> unlisted = new ArrayList<>();
+    private KnownDifferences known;
+    private FieldAgreement agreement;
     private final StringBuilder report = new StringBuilder();
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private long compared;
-    private long agreed;
 
     @Test
     void decodeAgreesWithTshark() throws Exception {
@@ -92,55 +85,42 @@ class EnipDecodeVersusTsharkTest {
             }
         }
         assumeTrue(!files.isEmpty(), "no ENIP captures");
-        readKnownDifferences();
+        known = KnownDifferences.load("/app/enip-known-differences.txt");
+        agreement = new FieldAgreement(known);
         report.append(String.format("%-45s %7s %7s %7s %8s %8s%n", "file", "frames", "ours", "tshark", "fields",
             "agree"));
         long frames = 0;
         for (Path f : files) {
             frames += compareFile(f);
         }
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        List<String> stale = new ArrayList<>(known.keySet());
-        stale.removeAll(seen);
-        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.4f%%), %d differences"
-                + " (%d listed, %d unlisted, %d listed but gone)%n", files.size(), frames, compared, agreed, pct,
-            seen.size() + unlisted.size(), seen.size(), unlisted.size(), stale.size()));
+        long compared = agreement.compared();
+        double pct = agreement.percent();
+        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.4f%%), %s%n",
+            files.size(), frames, compared, agreement.agreed(), pct, known.counts()));
         report.append("\nper field:\n");
-        perField.forEach((k, v) -> report.append(String.format("  %-22s %7d compared %7d agree%n", k, v[0], v[1])));
+        agreement.appendPerField(report, "  %-22s %7d compared %7d agree%n");
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("enip-diff-report.txt"), report.toString(), StandardCharsets.UTF_8);
-        Files.write(target.resolve("enip-diff-unlisted.txt"), unlisted, StandardCharsets.UTF_8);
+        known.writeUnlisted(target.resolve("enip-diff-unlisted.txt"));
         System.out.print("EnipDecodeVersusTsharkTest\n" + report);
 
-        StringBuilder sb = new StringBuilder();
-        if (!unlisted.isEmpty()) {
-            sb.append(unlisted.size()).append(" unlisted differences (file, frame, field, ours, tshark):\n");
-            unlisted.stream().limit(60).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        if (!stale.isEmpty()) {
-            sb.append(stale.size()).append(" listed differences that no longer occur:\n");
-            stale.stream().limit(40).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        assertTrue(sb.length() == 0, sb.toString());
+        String failures = known.failures();
+        assertTrue(failures.isEmpty(), failures);
         assertTrue(compared > 10_000, "fields compared: " + compared);
         assertTrue(pct >= 99.0, "agreement " + pct + "%");
     }
 
     private long compareFile(Path pcap) throws Exception {
         String name = pcap.getFileName().toString();
-        Path out = tmp.resolve(name + ".enip.jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "enip", "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), name + ": " + r.err());
 
         Map<Long, List<List<String>>> ours = new TreeMap<>();
         Map<Long, Boolean> oursResponse = new TreeMap<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
-            if (Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
+        for (Map<String, Object> j : DecodeRun.decode(pcap, "enip", tmp)) {
+            if (DecodeRun.mismatch(j)) {
                 continue;
             }
-            long frame = ((Number) j.get("frame")).longValue();
+            long frame = DecodeRun.frame(j);
             List<List<String>> perFrame = ours.computeIfAbsent(frame, k -> {
                 List<List<String>> l = new ArrayList<>();
                 for (int i = 0; i < FIELDS.length; i++) {
@@ -152,24 +132,7 @@ class EnipDecodeVersusTsharkTest {
             oursResponse.merge(frame, Boolean.TRUE.equals(j.get("is_response")), (a, b) -> a || b);
         }
 
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-Y", "enip", "-T", "fields",
-            "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number"));
-        for (String f : FIELDS) {
-            cmd.add("-e");
-            cmd.add(f);
-        }
-        Map<Long, String[]> theirs = new TreeMap<>();
-        for (String line : TestSupport.run(cmd.toArray(new String[0])).split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] c = line.split("\t", -1);
-            String[] row = new String[FIELDS.length];
-            for (int i = 0; i < FIELDS.length; i++) {
-                row[i] = i + 1 < c.length ? c[i + 1] : "";
-            }
-            theirs.put(Long.parseLong(c[0]), row);
-        }
+        Map<Long, String[]> theirs = Tshark.fields(pcap, "enip", false, FIELDS);
 
         Set<Long> all = new TreeSet<>(ours.keySet());
         all.addAll(theirs.keySet());
@@ -196,23 +159,11 @@ class EnipDecodeVersusTsharkTest {
                     continue;
                 }
                 fileCompared++;
-                long[] pf = perField.computeIfAbsent(FIELDS[i], k -> new long[2]);
-                pf[0]++;
-                if (ov.equals(tv)) {
+                if (agreement.compare(name, frame, FIELDS[i], ov, tv)) {
                     fileAgreed++;
-                    pf[1]++;
-                    continue;
-                }
-                String key = String.join("\t", name, Long.toString(frame), FIELDS[i], ov, tv);
-                if (known.containsKey(key)) {
-                    seen.add(key);
-                } else {
-                    unlisted.add(key);
                 }
             }
         }
-        compared += fileCompared;
-        agreed += fileAgreed;
         report.append(String.format("%-45s %7d %7d %7d %8d %8d  %.3f%%%n", name, all.size(), ours.size(),
             theirs.size(), fileCompared, fileAgreed, fileCompared == 0 ? 100.0 : 100.0 * fileAgreed / fileCompared));
         return all.size();
@@ -347,29 +298,5 @@ class EnipDecodeVersusTsharkTest {
 
     private static String hex8(Object o) {
         return o == null ? "" : String.format("0x%08x", ((Number) o).longValue());
-    }
-
-    /** enip-known-differences.txt: file, frame, field, ours, tshark's, reason; tab-separated; # comments. */
-    private void readKnownDifferences() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/app/enip-known-differences.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length < 6 || c[5].isBlank()) {
-                    throw new IllegalStateException("enip-known-differences.txt needs 6 tab-separated columns, the"
-                        + " last a reason: " + line);
-                }
-                String key = String.join("\t", c[0], c[1], c[2], c[3], c[4]);
-                if (known.put(key, c[5]) != null) {
-                    throw new IllegalStateException("enip-known-differences.txt lists twice: " + key);
-                }
-            }
-        }
     }
 }

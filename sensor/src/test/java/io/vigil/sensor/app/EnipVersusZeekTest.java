@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.testsupport.DecodeRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,19 +121,11 @@ class EnipVersusZeekTest {
     }
 
     private List<Map<String, Object>> decode(Path pcap) {
-        Path out = tmp.resolve(pcap.getFileName() + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "enip", "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), r.err());
         List<Map<String, Object>> lines = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
-                if (!Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
-                    lines.add(j);
-                }
+        for (Map<String, Object> j : DecodeRun.decode(pcap, "enip", tmp)) {
+            if (!DecodeRun.mismatch(j)) {
+                lines.add(j);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
         return lines;
     }

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.Tshark;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -61,30 +63,30 @@ class Iec104DecodeVersusTsharkTest {
         boolean live = TestSupport.onPath("tshark");
         IecMqttFrameDiff diff = new IecMqttFrameDiff("/app/iec104-known-differences.txt", FIELDS);
         for (Path pcap : TestSupport.captures(corpus.resolve("iec104"))) {
-            Path csv = pcap.resolveSibling(pcap.getFileName() + ".tshark.csv");
+            Path csv = Tshark.csvOf(pcap);
             if (!Files.exists(csv)) {
                 continue;
             }
             Map<Long, String[]> theirs = new TreeMap<>();
-            IecMqttFrameDiff.csv(csv, CSV).forEach((frame, row) -> theirs.put(frame, merged(row, null)));
+            Tshark.csvColumns(csv, CSV).forEach((frame, row) -> theirs.put(frame, merged(row, null)));
             if (live) {
                 String[] asked = new String[LIVE.length + VALUES.length + 1];
                 System.arraycopy(LIVE, 0, asked, 0, LIVE.length);
                 System.arraycopy(VALUES, 0, asked, LIVE.length, VALUES.length);
                 asked[asked.length - 1] = "iec60870_asdu.cp56time";
-                IecMqttFrameDiff.tshark(pcap, "iec60870_104", asked).forEach((frame, row) ->
+                Tshark.fields(pcap, "iec60870_104", true, asked).forEach((frame, row) ->
                     theirs.merge(frame, merged(null, live(row)), (a, b) -> {
                         System.arraycopy(b, CSV.length, a, CSV.length, FIELDS.length - CSV.length);
                         return a;
                     }));
             }
-            Map<Long, String[]> ours = IecMqttFrameDiff.byFrame(IecMqttFrameDiff.decode(pcap, "iec104", tmp),
+            Map<Long, String[]> ours = IecMqttFrameDiff.byFrame(DecodeRun.decode(pcap, "iec104", tmp),
                 FIELDS.length, j -> view(j, live));
             diff.compare(pcap.getFileName().toString(), ours, theirs, live ? "" : "(csv fields only)");
         }
         String failures = diff.finish("iec104");
         assertTrue(failures.isEmpty(), failures);
-        assertTrue(diff.compared > (live ? 2_000 : 1_000), "fields compared: " + diff.compared);
+        assertTrue(diff.compared() > (live ? 2_000 : 1_000), "fields compared: " + diff.compared());
         assertTrue(diff.agreement() >= 99.0, "agreement " + diff.agreement() + "%");
     }
 

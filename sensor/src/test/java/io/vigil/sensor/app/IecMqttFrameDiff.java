@@ -1,18 +1,12 @@
 package io.vigil.sensor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.vigil.sensor.TestSupport;
-import java.io.BufferedReader;
+import io.vigil.sensor.testsupport.FieldAgreement;
+import io.vigil.sensor.testsupport.KnownDifferences;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,22 +22,17 @@ import java.util.TreeSet;
  * reason; tab-separated; every disagreement listed, every listed one still occurring).
  */
 final class IecMqttFrameDiff {
-    private final String knownResource;
     private final String[] fields;
-    private final Map<String, String> known = new LinkedHashMap<>();
-    private final Set<String> seen = new LinkedHashSet<>();
-    private final List<String> unlisted = new ArrayList<>();
-    private final Map<String, long[]> perField = new TreeMap<>();
+    private final KnownDifferences known;
+    private final FieldAgreement agreement;
     final StringBuilder report = new StringBuilder();
-    long compared;
-    long agreed;
     long frames;
     int files;
 
     IecMqttFrameDiff(String knownResource, String... fields) throws IOException {
-        this.knownResource = knownResource;
         this.fields = fields;
-        readKnown();
+        this.known = KnownDifferences.load(knownResource);
+        this.agreement = new FieldAgreement(known);
         report.append(String.format("%-50s %8s %8s %8s %9s %9s%n", "file", "frames", "ours", "tshark", "fields",
             "agree"));
     }
@@ -67,23 +56,11 @@ final class IecMqttFrameDiff {
                     continue;
                 }
                 fileCompared++;
-                long[] pf = perField.computeIfAbsent(fields[i], k -> new long[2]);
-                pf[0]++;
-                if (ov.equals(tv)) {
+                if (agreement.compare(file, frame, fields[i], ov, tv)) {
                     fileAgreed++;
-                    pf[1]++;
-                    continue;
-                }
-                String key = String.join("\t", file, Long.toString(frame), fields[i], ov, tv);
-                if (known.containsKey(key)) {
-                    seen.add(key);
-                } else {
-                    unlisted.add(key);
                 }
             }
         }
-        compared += fileCompared;
-        agreed += fileAgreed;
         frames += all.size();
         files++;
         report.append(String.format("%-50s %8d %8d %8d %9d %9d  %.3f%% %s%n", file, all.size(), ours.size(),
@@ -92,71 +69,28 @@ final class IecMqttFrameDiff {
     }
 
     double agreement() {
-        return compared == 0 ? 0 : 100.0 * agreed / compared;
+        return agreement.percent();
+    }
+
+    long compared() {
+        return agreement.compared();
     }
 
     /** Writes the report to target/NAME-diff-report.txt (and unlisted differences next to it); returns the failures. */
     String finish(String name) throws IOException {
-        List<String> stale = new ArrayList<>(known.keySet());
-        stale.removeAll(seen);
-        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.4f%%), %d differences"
-                + " (%d listed, %d unlisted, %d listed but gone)%n", files, frames, compared, agreed, agreement(),
-            seen.size() + unlisted.size(), seen.size(), unlisted.size(), stale.size()));
+        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.4f%%), %s%n", files,
+            frames, agreement.compared(), agreement.agreed(), agreement(), known.counts()));
         report.append("\nper field:\n");
-        perField.forEach((k, v) -> report.append(String.format("  %-30s %8d compared %8d agree%n", k, v[0], v[1])));
+        agreement.appendPerField(report, "  %-30s %8d compared %8d agree%n");
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve(name + "-diff-report.txt"), report.toString(), StandardCharsets.UTF_8);
-        Files.write(target.resolve(name + "-diff-unlisted.txt"), unlisted, StandardCharsets.UTF_8);
+        known.writeUnlisted(target.resolve(name + "-diff-unlisted.txt"));
         System.out.print(name + "\n" + report);
-        StringBuilder sb = new StringBuilder();
-        if (!unlisted.isEmpty()) {
-            sb.append(unlisted.size()).append(" unlisted differences (file, frame, field, ours, tshark):\n");
-            unlisted.stream().limit(60).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        if (!stale.isEmpty()) {
-            sb.append(stale.size()).append(" listed differences that no longer occur:\n");
-            stale.stream().limit(40).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        return sb.toString();
-    }
-
-    private void readKnown() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream(knownResource)) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length < 6 || c[5].isBlank()) {
-                    throw new IllegalStateException(knownResource + " needs 6 tab-separated columns, the last a reason: "
-                        + line);
-                }
-                String key = String.join("\t", c[0], c[1], c[2], c[3], c[4]);
-                if (known.put(key, c[5]) != null) {
-                    throw new IllegalStateException(knownResource + " lists twice: " + key);
-                }
-            }
-        }
+        return known.failures();
     }
 
     // ------------------------------------------------------------------ inputs
-
-    /** Runs {@code vigil decode --proto PROTO} in-process; one parsed JSON object per PDU line. */
-    static List<Map<String, Object>> decode(Path pcap, String proto, Path tmp) throws IOException {
-        Path out = tmp.resolve(pcap.getFileName() + "." + proto + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", proto, "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), pcap.getFileName() + ": " + r.err());
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            lines.add(AppDecodeVersusTsharkTest.Json.parse(line));
-        }
-        return lines;
-    }
 
     /**
      * Groups PDU views by frame: per frame, per field, the non-empty values joined with |.
@@ -192,79 +126,6 @@ final class IecMqttFrameDiff {
             }
             out.put(frame, s);
         });
-        return out;
-    }
-
-    /**
-     * tshark {@code -T fields -E occurrence=a -E aggregator='|'} for the frames matching {@code filter}:
-     * frame number → the values of {@code tsharkFields}.
-     */
-    static Map<Long, String[]> tshark(Path pcap, String filter, String... tsharkFields)
-        throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", filter, "-T",
-            "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-E", "separator=/t", "-e", "frame.number"));
-        for (String f : tsharkFields) {
-            cmd.add("-e");
-            cmd.add(f);
-        }
-        String out = TestSupport.run(cmd.toArray(new String[0]));
-        Map<Long, String[]> rows = new TreeMap<>();
-        for (String line : out.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] c = line.split("\t", -1);
-            String[] v = new String[tsharkFields.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = i + 1 < c.length ? c[i + 1] : "";
-            }
-            rows.put(Long.parseLong(c[0]), v);
-        }
-        return rows;
-    }
-
-    /** The committed csv: frame number → the values of {@code columns} ("" where absent). */
-    static Map<Long, String[]> csv(Path csv, String... columns) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = splitCsv(lines.get(0));
-        int[] at = new int[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            at[i] = header.indexOf(columns[i]);
-        }
-        int frameAt = header.indexOf("frame.number");
-        Map<Long, String[]> rows = new TreeMap<>();
-        for (int r = 1; r < lines.size(); r++) {
-            List<String> c = splitCsv(lines.get(r));
-            String[] v = new String[columns.length];
-            for (int i = 0; i < columns.length; i++) {
-                v[i] = at[i] >= 0 && at[i] < c.size() ? c.get(at[i]) : "";
-            }
-            rows.put(Long.parseLong(c.get(frameAt)), v);
-        }
-        return rows;
-    }
-
-    static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else {
-                    quoted = !quoted;
-                }
-            } else if (ch == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
         return out;
     }
 

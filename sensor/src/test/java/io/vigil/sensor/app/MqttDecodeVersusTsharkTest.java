@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.Tshark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,14 +66,14 @@ class MqttDecodeVersusTsharkTest {
         IecMqttFrameDiff diff = new IecMqttFrameDiff("/app/mqtt-known-differences.txt", FIELDS);
         for (Path pcap : TestSupport.captures(dir)) {
             Map<Long, String[]> theirs = new LinkedHashMap<>();
-            IecMqttFrameDiff.tshark(pcap, "mqtt", TSHARK).forEach((frame, row) -> theirs.put(frame, theirs(row)));
-            Map<Long, String[]> ours = IecMqttFrameDiff.byFrame(IecMqttFrameDiff.decode(pcap, "mqtt", tmp),
+            Tshark.fields(pcap, "mqtt", true, TSHARK).forEach((frame, row) -> theirs.put(frame, theirs(row)));
+            Map<Long, String[]> ours = IecMqttFrameDiff.byFrame(DecodeRun.decode(pcap, "mqtt", tmp),
                 FIELDS.length, MqttDecodeVersusTsharkTest::view);
             diff.compare(pcap.getFileName().toString(), ours, new java.util.TreeMap<>(theirs), "");
         }
         String failures = diff.finish("mqtt");
         assertTrue(failures.isEmpty(), failures);
-        assertTrue(diff.compared > 400, "fields compared: " + diff.compared);
+        assertTrue(diff.compared() > 400, "fields compared: " + diff.compared());
         assertTrue(diff.agreement() >= 99.0, "agreement " + diff.agreement() + "%");
     }
 
@@ -154,7 +156,7 @@ class MqttDecodeVersusTsharkTest {
             if (!Files.isDirectory(expected)) {
                 continue;
             }
-            List<Map<String, Object>> ours = IecMqttFrameDiff.decode(pcap, "mqtt", tmp);
+            List<Map<String, Object>> ours = DecodeRun.decode(pcap, "mqtt", tmp);
             List<Path> yamls;
             try (var s = Files.walk(expected)) {
                 yamls = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
@@ -389,7 +391,7 @@ class MqttDecodeVersusTsharkTest {
         Path dir = corpus();
         Path logs = dir.resolve("zeek_mqtt.expected/zeek/base.protocols.mqtt.mqtt");
         assumeTrue(Files.isDirectory(logs), "zeek_mqtt expected logs not present");
-        List<Map<String, Object>> ours = IecMqttFrameDiff.decode(dir.resolve("zeek_mqtt.pcap"), "mqtt", tmp);
+        List<Map<String, Object>> ours = DecodeRun.decode(dir.resolve("zeek_mqtt.pcap"), "mqtt", tmp);
 
         // mqtt_connect.log: orig port, proto_name, proto_version, client_id, connect_status
         Set<String> zeekConnect = new TreeSet<>();

@@ -1,21 +1,19 @@
 package io.vigil.sensor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
-import java.io.BufferedReader;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.FieldAgreement;
+import io.vigil.sensor.testsupport.KnownDifferences;
+import io.vigil.sensor.testsupport.Tshark;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,61 +58,48 @@ class S7commDecodeVersusTsharkTest {
     @TempDir
     Path tmp;
 
-    private final Map<String, String> known = new LinkedHashMap<>();
-    private final Set<String> seen = new LinkedHashSet<>();
-    private final List<String> unlisted = new ArrayList<>();
+    private KnownDifferences known;
+    private FieldAgreement agreement;
     private final StringBuilder report = new StringBuilder();
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private long compared;
-    private long agreed;
 
     @Test
     void decodeAgreesWithTshark() throws Exception {
         Path corpus = TestSupport.sharedPcaps();
         assumeTrue(corpus != null && Files.isDirectory(corpus.resolve("s7comm")), "../shared/pcaps/s7comm not present");
         List<Path> captures = TestSupport.captures(corpus.resolve("s7comm"));
-        readKnownDifferences();
+        known = KnownDifferences.load("/s7comm/known-differences.txt");
+        agreement = new FieldAgreement(known);
         boolean tshark = TestSupport.onPath("tshark");
         long frames = 0;
         int withCsv = 0;
         for (Path pcap : captures) {
             String name = pcap.getFileName().toString();
             Map<Long, List<Map<String, String>>> ours = decode(pcap);
-            Path csv = pcap.resolveSibling(name + ".tshark.csv");
+            Path csv = Tshark.csvOf(pcap);
             if (Files.exists(csv)) {
                 withCsv++;
-                frames += compare(name, "csv", ours, readCsv(csv), CSV_FIELDS);
+                frames += compare(name, "csv", ours, Tshark.csvByFrame(csv), CSV_FIELDS);
             }
             if (tshark) {
-                compare(name, "live", ours, runTshark(pcap, "s7comm", LIVE_FIELDS), LIVE_FIELDS);
+                compare(name, "live", ours, Tshark.fieldMaps(pcap, "s7comm", false, LIVE_FIELDS), LIVE_FIELDS);
                 compare(name, "cotp", ours, cotpView(pcap), COTP_FIELDS);
             }
         }
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        List<String> stale = new ArrayList<>(known.keySet());
-        stale.removeAll(seen);
+        long compared = agreement.compared();
+        double pct = agreement.percent();
         report.insert(0, String.format("S7comm vs tshark: %d captures (%d with csv), %d csv frames, %d fields compared,"
-                + " %d agree (%.4f%%), %d differences (%d listed, %d unlisted, %d listed but gone)%s%n",
-            captures.size(), withCsv, frames, compared, agreed, pct, seen.size() + unlisted.size(), seen.size(),
-            unlisted.size(), stale.size(), tshark ? "" : " [tshark not on PATH: csv only]"));
+                + " %d agree (%.4f%%), %s%s%n", captures.size(), withCsv, frames, compared, agreement.agreed(), pct,
+            known.counts(), tshark ? "" : " [tshark not on PATH: csv only]"));
         report.append("\nper field:\n");
-        perField.forEach((k, v) -> report.append(String.format("  %-45s %6d compared %6d agree%n", k, v[0], v[1])));
+        agreement.appendPerField(report, "  %-45s %6d compared %6d agree%n");
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("s7comm-diff-report.txt"), report.toString(), StandardCharsets.UTF_8);
-        Files.write(target.resolve("s7comm-diff-unlisted.txt"), unlisted, StandardCharsets.UTF_8);
+        known.writeUnlisted(target.resolve("s7comm-diff-unlisted.txt"));
         System.out.print(report);
 
-        StringBuilder sb = new StringBuilder();
-        if (!unlisted.isEmpty()) {
-            sb.append(unlisted.size()).append(" unlisted differences (file, frame, field, ours, tshark):\n");
-            unlisted.stream().limit(60).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        if (tshark && !stale.isEmpty()) {
-            sb.append(stale.size()).append(" listed differences that no longer occur:\n");
-            stale.stream().limit(40).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        assertTrue(sb.length() == 0, sb.toString());
+        String failures = known.failures(tshark, 40);
+        assertTrue(failures.isEmpty(), failures);
         assertTrue(withCsv >= 10 && frames >= 500, "csv captures " + withCsv + ", frames " + frames);
         assertTrue(compared > (tshark ? 4000 : 1500), "fields compared: " + compared);
         assertTrue(pct >= 99.0, "agreement " + pct + "%");
@@ -130,19 +115,14 @@ class S7commDecodeVersusTsharkTest {
         assumeTrue(corpus != null && Files.isDirectory(corpus.resolve("s7comm")), "../shared/pcaps/s7comm not present");
         int files = 0;
         for (Path pcap : TestSupport.captures(corpus.resolve("s7comm"))) {
-            if (Files.exists(pcap.resolveSibling(pcap.getFileName() + ".tshark.csv"))) {
+            if (Files.exists(Tshark.csvOf(pcap))) {
                 continue;
             }
             files++;
-            Path out = tmp.resolve(pcap.getFileName() + ".plus.jsonl");
-            TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "s7comm", "-o", out.toString(),
-                pcap.toString());
-            assertEquals(0, r.exitCode(), pcap + ": " + r.err());
             int plus = 0;
             int withFunction = 0;
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
-                assertTrue(j.get("malformed") == null && j.get("protocol_mismatch") == null, pcap + ": " + line);
+            for (Map<String, Object> j : DecodeRun.decode(pcap, "s7comm", tmp)) {
+                assertTrue(j.get("malformed") == null && j.get("protocol_mismatch") == null, pcap + ": " + j);
                 if (Boolean.TRUE.equals(j.get("s7plus"))) {
                     plus++;
                     if (j.get("function") != null) {
@@ -158,17 +138,12 @@ class S7commDecodeVersusTsharkTest {
 
     /** Our PDU lines per frame, each reduced to tshark's field names and formats. */
     private Map<Long, List<Map<String, String>>> decode(Path pcap) throws IOException {
-        Path out = tmp.resolve(pcap.getFileName() + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "s7comm", "-o", out.toString(),
-            pcap.toString());
-        assertEquals(0, r.exitCode(), pcap + ": " + r.err());
         Map<Long, List<Map<String, String>>> ours = new TreeMap<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
-            if (Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
+        for (Map<String, Object> j : DecodeRun.decode(pcap, "s7comm", tmp)) {
+            if (DecodeRun.mismatch(j)) {
                 continue;
             }
-            ours.computeIfAbsent(((Number) j.get("frame")).longValue(), k -> new ArrayList<>()).add(view(j));
+            ours.computeIfAbsent(DecodeRun.frame(j), k -> new ArrayList<>()).add(view(j));
         }
         return ours;
     }
@@ -263,64 +238,14 @@ class S7commDecodeVersusTsharkTest {
                     continue;
                 }
                 fileCompared++;
-                long[] pf = perField.computeIfAbsent(source + " " + f, k -> new long[2]);
-                pf[0]++;
-                if (ov.equals(tv)) {
+                if (agreement.compare(source + " " + f, name, frame, f, ov, tv)) {
                     fileAgreed++;
-                    pf[1]++;
-                    continue;
-                }
-                String key = String.join("\t", name, Long.toString(frame), f, ov, tv);
-                if (known.containsKey(key)) {
-                    seen.add(key);
-                } else {
-                    unlisted.add(key);
                 }
             }
         }
-        compared += fileCompared;
-        agreed += fileAgreed;
         report.append(String.format("%-48s %-4s %6d frames %6d fields %6d agree%n", name, source, all.size(),
             fileCompared, fileAgreed));
         return all.size();
-    }
-
-    private static Map<Long, Map<String, String>> readCsv(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = splitCsv(lines.get(0));
-        Map<Long, Map<String, String>> rows = new TreeMap<>();
-        for (int i = 1; i < lines.size(); i++) {
-            List<String> c = splitCsv(lines.get(i));
-            Map<String, String> row = new HashMap<>();
-            for (int k = 0; k < header.size() && k < c.size(); k++) {
-                row.put(header.get(k), c.get(k));
-            }
-            rows.put(Long.parseLong(row.get("frame.number")), row);
-        }
-        return rows;
-    }
-
-    private static Map<Long, Map<String, String>> runTshark(Path pcap, String filter, String... fields)
-        throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-Y", filter, "-T", "fields",
-            "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number"));
-        for (String f : fields) {
-            cmd.add("-e");
-            cmd.add(f);
-        }
-        Map<Long, Map<String, String>> rows = new TreeMap<>();
-        for (String line : TestSupport.run(cmd.toArray(new String[0])).split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] c = line.split("\t", -1);
-            Map<String, String> row = new HashMap<>();
-            for (int k = 0; k < fields.length && k + 1 < c.length; k++) {
-                row.put(fields[k], c[k + 1]);
-            }
-            rows.put(Long.parseLong(c[0]), row);
-        }
-        return rows;
     }
 
     /**
@@ -328,7 +253,7 @@ class S7commDecodeVersusTsharkTest {
      * and data length from the first bytes of each reassembled data unit that starts with 0x72.
      */
     private static Map<Long, Map<String, String>> cotpView(Path pcap) throws IOException, InterruptedException {
-        Map<Long, Map<String, String>> raw = runTshark(pcap, "cotp", "cotp.type", "cotp.src-tsap", "cotp.dst-tsap",
+        Map<Long, Map<String, String>> raw = Tshark.fieldMaps(pcap, "cotp", false, "cotp.type", "cotp.src-tsap", "cotp.dst-tsap",
             "data.data");
         Map<Long, Map<String, String>> rows = new TreeMap<>();
         for (Map.Entry<Long, Map<String, String>> e : raw.entrySet()) {
@@ -368,47 +293,5 @@ class S7commDecodeVersusTsharkTest {
 
     private static String str(Object o) {
         return o == null ? "" : o.toString();
-    }
-
-    private void readKnownDifferences() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/s7comm/known-differences.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length < 6 || c[5].isBlank()) {
-                    throw new IllegalStateException("s7comm/known-differences.txt needs 6 tab-separated columns, the"
-                        + " last a reason: " + line);
-                }
-                String key = String.join("\t", c[0], c[1], c[2], c[3], c[4]);
-                if (known.put(key, c[5]) != null) {
-                    throw new IllegalStateException("s7comm/known-differences.txt lists twice: " + key);
-                }
-            }
-        }
-    }
-
-    private static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                quoted = !quoted;
-            } else if (ch == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

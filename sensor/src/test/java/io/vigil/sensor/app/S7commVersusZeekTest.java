@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.testsupport.DecodeRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,15 +74,7 @@ class S7commVersusZeekTest {
     }
 
     private List<Map<String, Object>> decode(Path pcap) throws IOException {
-        Path out = tmp.resolve(pcap.getFileName() + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "s7comm", "-o", out.toString(),
-            pcap.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            lines.add(AppDecodeVersusTsharkTest.Json.parse(line));
-        }
-        return lines;
+        return DecodeRun.decode(pcap, "s7comm", tmp);
     }
 
     /** Compares the log's records with ours, in order; returns the number of records. */

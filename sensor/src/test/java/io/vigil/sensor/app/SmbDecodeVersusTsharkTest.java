@@ -1,20 +1,18 @@
 package io.vigil.sensor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
-import java.io.BufferedReader;
+import io.vigil.sensor.testsupport.DecodeRun;
+import io.vigil.sensor.testsupport.FieldAgreement;
+import io.vigil.sensor.testsupport.KnownDifferences;
+import io.vigil.sensor.testsupport.Tshark;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,13 +97,9 @@ class SmbDecodeVersusTsharkTest {
     @TempDir
     Path tmp;
 
-    private final Map<String, String> known = new LinkedHashMap<>();
-    private final Set<String> seen = new LinkedHashSet<>();
-    private final List<String> unlisted = new ArrayList<>();
+    private KnownDifferences known;
+    private FieldAgreement agreement;
     private final StringBuilder report = new StringBuilder();
-    private final Map<String, long[]> perField = new TreeMap<>();
-    private long compared;
-    private long agreed;
 
     @Test
     void decodeAgreesWithTshark() throws Exception {
@@ -120,35 +114,26 @@ class SmbDecodeVersusTsharkTest {
             assertTrue(Files.exists(p), p.toString());
             captures.add(p);
         }
-        readKnownDifferences();
+        known = KnownDifferences.load("/app/smb-known-differences.txt");
+        agreement = new FieldAgreement(known);
         report.append(String.format("%-45s %7s %7s %7s %8s %8s%n", "file", "frames", "ours", "tshark", "fields",
             "agree"));
         long frames = 0;
         for (Path f : captures) {
             frames += compareFile(f);
         }
-        double pct = compared == 0 ? 0 : 100.0 * agreed / compared;
-        List<String> stale = new ArrayList<>(known.keySet());
-        stale.removeAll(seen);
-        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.3f%%), %d differences"
-                + " (%d listed, %d unlisted, %d listed but gone)%n", captures.size(), frames, compared, agreed, pct,
-            seen.size() + unlisted.size(), seen.size(), unlisted.size(), stale.size()));
+        long compared = agreement.compared();
+        double pct = agreement.percent();
+        report.append(String.format("%nTOTAL %d files, %d frames, %d fields compared, %d agree (%.3f%%), %s%n",
+            captures.size(), frames, compared, agreement.agreed(), pct, known.counts()));
         report.append("\nper field:\n");
-        perField.forEach((k, v) -> report.append(String.format("  %-42s %6d compared %6d agree%n", k, v[0], v[1])));
+        agreement.appendPerField(report, "  %-42s %6d compared %6d agree%n");
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "smb-diff-report.txt"), report.toString(), StandardCharsets.UTF_8);
         System.out.print("SmbDecodeVersusTsharkTest\n" + report);
 
-        StringBuilder sb = new StringBuilder();
-        if (!unlisted.isEmpty()) {
-            sb.append(unlisted.size()).append(" unlisted differences (file, frame, field, ours, tshark):\n");
-            unlisted.stream().limit(60).forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        if (!stale.isEmpty()) {
-            sb.append(stale.size()).append(" listed differences that no longer occur:\n");
-            stale.forEach(u -> sb.append("  ").append(u).append('\n'));
-        }
-        assertTrue(sb.length() == 0, sb.toString());
+        String failures = known.failures(true, Long.MAX_VALUE);
+        assertTrue(failures.isEmpty(), failures);
         assertTrue(compared >= 400, "fields compared: " + compared);
         assertTrue(pct >= 99.0, "agreement " + pct + "%");
     }
@@ -168,32 +153,20 @@ class SmbDecodeVersusTsharkTest {
 
     private long compareFile(Path pcap) throws Exception {
         String name = pcap.getFileName().toString();
-        Path out = tmp.resolve(name + ".smb.jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "smb", "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), name + ": " + r.err());
         Map<Long, List<Map<String, Object>>> ours = new TreeMap<>();
         long mismatches = 0;
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
-            if (Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
+        for (Map<String, Object> j : DecodeRun.decode(pcap, "smb", tmp)) {
+            if (DecodeRun.mismatch(j)) {
                 mismatches++;
                 continue;
             }
-            ours.computeIfAbsent(((Number) j.get("frame")).longValue(), k -> new ArrayList<>()).add(j);
+            ours.computeIfAbsent(DecodeRun.frame(j), k -> new ArrayList<>()).add(j);
         }
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "smb || smb2", "-T",
-            "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number", "-e", "tcp.stream"));
-        for (String f : TSHARK_COLUMNS) {
-            cmd.add("-e");
-            cmd.add(f); // each once: tshark fills only the last of repeated -e fields
-        }
+        List<String> columns = new ArrayList<>(List.of("tcp.stream"));
+        columns.addAll(TSHARK_COLUMNS); // each once: tshark fills only the last of repeated -e fields
         Map<Long, String[]> theirs = new TreeMap<>();
         long datagram = 0;
-        for (String line : TestSupport.run(cmd.toArray(String[]::new)).split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] c = line.split("\t", -1);
+        for (String[] c : Tshark.fieldLines(pcap, "smb || smb2", true, columns.toArray(String[]::new))) {
             if (c[1].isEmpty()) {
                 datagram++; // SMB over the NetBIOS datagram service (UDP 138)
                 continue;
@@ -230,23 +203,11 @@ class SmbDecodeVersusTsharkTest {
                     continue;
                 }
                 fileCompared++;
-                long[] pf = perField.computeIfAbsent(label, k -> new long[2]);
-                pf[0]++;
-                if (ov.equals(tv)) {
+                if (agreement.compare(name, frame, label, ov, tv)) {
                     fileAgreed++;
-                    pf[1]++;
-                    continue;
-                }
-                String key = String.join("\t", name, Long.toString(frame), label, ov, tv);
-                if (known.containsKey(key)) {
-                    seen.add(key);
-                } else {
-                    unlisted.add(key);
                 }
             }
         }
-        compared += fileCompared;
-        agreed += fileAgreed;
         report.append(String.format("%-45s %7d %7d %7d %8d %8d  %.2f%%", name, all.size(), ours.size(),
             theirs.size(), fileCompared, fileAgreed, fileCompared == 0 ? 100.0 : 100.0 * fileAgreed / fileCompared));
         if (mismatches > 0) {
@@ -345,27 +306,5 @@ class SmbDecodeVersusTsharkTest {
 
     private static String str(Object o) {
         return o == null ? "" : o.toString();
-    }
-
-    private void readKnownDifferences() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/app/smb-known-differences.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null;) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] c = line.split("\t", -1);
-                if (c.length < 6 || c[5].isBlank()) {
-                    throw new IllegalStateException("smb-known-differences.txt needs 6 tab-separated columns: " + line);
-                }
-                String key = String.join("\t", c[0], c[1], c[2], c[3], c[4]);
-                if (known.put(key, c[5]) != null) {
-                    throw new IllegalStateException("smb-known-differences.txt lists twice: " + key);
-                }
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.testsupport.DecodeRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +29,7 @@ class SmbVersusZeekTest {
     Path tmp;
 
     private List<Map<String, Object>> decode(Path pcap) throws Exception {
-        Path out = tmp.resolve(pcap.getFileName() + ".jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "smb", "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            lines.add(AppDecodeVersusTsharkTest.Json.parse(l));
-        }
-        return lines;
+        return DecodeRun.decode(pcap, "smb", tmp);
     }
 
     private static Path corpus() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.testsupport.DecodeRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,13 +108,9 @@ class TlsJa4VersusReferenceTest {
 
     /** Our JA4/JA4S per frame (null value when a frame had several hellos). */
     private Map<Long, String> ours(Path pcap) throws Exception {
-        Path out = tmp.resolve(pcap.getFileName() + ".tls.jsonl");
-        TestSupport.CliResult r = TestSupport.vigil("decode", "--proto", "tls", "-o", out.toString(), pcap.toString());
-        assertEquals(0, r.exitCode(), r.err());
         Map<Long, String> m = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            Map<String, Object> j = AppDecodeVersusTsharkTest.Json.parse(line);
-            if (Boolean.TRUE.equals(j.get("protocol_mismatch"))) {
+        for (Map<String, Object> j : DecodeRun.decode(pcap, "tls", tmp)) {
+            if (DecodeRun.mismatch(j)) {
                 continue;
             }
             long frame = (Long) j.get("frame");

@@ -1,18 +1,17 @@
 package io.vigil.sensor.pipeline;
 
+import static io.vigil.sensor.testsupport.TcpFeed.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.LinkType;
 import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.dnp3.Dnp3Crc;
-import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.Observation;
-import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.synth.FrameBuilder;
-import java.util.ArrayList;
+import io.vigil.sensor.testsupport.ObservationCollector;
+import io.vigil.sensor.testsupport.TcpFeed;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,69 +26,30 @@ class AppObservationTest {
     private static final int PLC = 0x0A1E010A;   // 10.30.1.10
     private static final int WS = 0x0A0A0105;    // 10.10.1.5
 
-    private final FrameBuilder f = new FrameBuilder();
-    private final List<Observation> seen = new ArrayList<>();
-    private long clock = 1_000_000_000_000L;
-
-    private Pipeline start() {
-        ObservationHandler keep = (o, src, dst) -> {
-            if (src && o.type != ObservationType.FLOW_START && o.type != ObservationType.FLOW_END) {
-                Observation copy = new Observation();
-                copy.copyFrom(o);
-                synchronized (seen) {
-                    seen.add(copy);
-                }
-            }
-        };
-        Pipeline p = new Pipeline(PipelineConfig.defaults(false).withRingSize(1024).withMaxFlows(1024),
-            i -> List.of(keep), 1, FlowEndReason.END_OF_CAPTURE);
-        p.start();
-        return p;
-    }
-
-    private void send(Pipeline p) {
-        clock += 1_000_000;
-        assertTrue(p.publish(f.buffer(), 0, f.length(), f.length(), clock, LinkType.ETHERNET, 0));
-    }
-
-    /** Client SYN, server SYN+ACK, client ACK. */
-    private void handshake(Pipeline p, int client, int server, int cport, int sport) {
-        f.tcp(1, 2, 0, client, server, cport, sport, 999, 0, 0x02, null, 0);
-        send(p);
-        f.tcp(2, 1, 0, server, client, sport, cport, 4999, 1000, 0x12, null, 0);
-        send(p);
-        f.tcp(1, 2, 0, client, server, cport, sport, 1000, 5000, 0x10, null, 0);
-        send(p);
-    }
-
-    private static byte[] hex(String s) {
-        s = s.replace(" ", "");
-        byte[] b = new byte[s.length() / 2];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return b;
-    }
+    private final TcpFeed feed = new TcpFeed();
+    private final FrameBuilder f = feed.frames();
+    private final ObservationCollector observations = new ObservationCollector();
+    private final List<Observation> seen = observations.all();
 
     @Test
     void modbusSplitAcrossSegmentsAndFoundByContent() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         // FC16 write of 2 registers at 40012 (ref 11): 13-byte PDU + 7-byte MBAP, sent in two segments.
         byte[] write = hex("0007 0000 000b 01 10 000b 0002 04 0064 00c8");
-        handshake(p, HMI, PLC, 40_000, 502);
+        feed.handshake(p, HMI, PLC, 40_000, 502);
         f.tcp(1, 2, 0, HMI, PLC, 40_000, 502, 1000, 5000, 0x18, write, 9);
-        send(p);
+        feed.send(p);
         byte[] rest = java.util.Arrays.copyOfRange(write, 9, write.length);
         f.tcp(1, 2, 0, HMI, PLC, 40_000, 502, 1009, 5000, 0x18, rest, rest.length);
-        send(p);
+        feed.send(p);
         byte[] response = hex("0007 0000 0006 01 10 000b 0002");
         f.tcp(2, 1, 0, PLC, HMI, 502, 40_000, 5000, 1000 + write.length, 0x18, response, response.length);
-        send(p);
+        feed.send(p);
         // The same protocol on port 1502: recognised by its MBAP header.
         byte[] read = hex("0001 0000 0006 11 03 0000 000a");
-        handshake(p, WS, PLC, 40_001, 1502);
+        feed.handshake(p, WS, PLC, 40_001, 1502);
         f.tcp(1, 2, 0, WS, PLC, 40_001, 1502, 1000, 5000, 0x18, read, read.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
         List<Observation> modbus = seen.stream().filter(o -> o.type == ObservationType.MODBUS_OP).toList();
@@ -117,13 +77,13 @@ class AppObservationTest {
 
     @Test
     void somethingElseOnPort502IsAMismatchOnce() throws Exception {
-        Pipeline p = start();
-        handshake(p, WS, PLC, 40_002, 502);
+        Pipeline p = observations.start();
+        feed.handshake(p, WS, PLC, 40_002, 502);
         byte[] http = "GET / HTTP/1.1\r\nHost: plc\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         f.tcp(1, 2, 0, WS, PLC, 40_002, 502, 1000, 5000, 0x18, http, http.length);
-        send(p);
+        feed.send(p);
         f.tcp(1, 2, 0, WS, PLC, 40_002, 502, 1000 + http.length, 5000, 0x18, http, http.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
         List<Observation> mismatches = seen.stream().filter(o -> o.type == ObservationType.PROTOCOL_MISMATCH)
             .toList();
@@ -134,10 +94,10 @@ class AppObservationTest {
 
     @Test
     void bacnetWritePropertyOverUdp() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         byte[] write = hex("810a0018 0104 0005020f 0c00800001 1955 3e 4442c80000 3f");
         f.udp(1, 2, 0, WS, PLC, 47_808, 47_808, write, write.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
         List<Observation> bacnet = seen.stream().filter(o -> o.type == ObservationType.BACNET_OP).toList();
         assertEquals(1, bacnet.size(), seen.toString());
@@ -175,17 +135,17 @@ class AppObservationTest {
 
     @Test
     void dnp3OperateSplitAcrossSegmentsBecomesAnIcsOperation() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         byte[] select = dnp3(true, 10, 1, "c3 03 0c01 28 0100 0500 03 01 64000000 64000000 00");
-        handshake(p, HMI, PLC, 40_010, 20_000);
+        feed.handshake(p, HMI, PLC, 40_010, 20_000);
         f.tcp(1, 2, 0, HMI, PLC, 40_010, 20_000, 1000, 5000, 0x18, select, 7);
-        send(p);
+        feed.send(p);
         byte[] rest = java.util.Arrays.copyOfRange(select, 7, select.length);
         f.tcp(1, 2, 0, HMI, PLC, 40_010, 20_000, 1007, 5000, 0x18, rest, rest.length);
-        send(p);
+        feed.send(p);
         byte[] response = dnp3(false, 1, 10, "c3 81 8000 0c01 28 0100 0500 03 01 64000000 64000000 00");
         f.tcp(2, 1, 0, PLC, HMI, 20_000, 40_010, 5000, 1000 + select.length, 0x18, response, response.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
         List<Observation> ops = seen.stream().filter(o -> o.type == ObservationType.DNP3_OP).toList();
         assertEquals(2, ops.size(), seen.toString());
@@ -215,15 +175,15 @@ class AppObservationTest {
 
     @Test
     void dnp3IsFoundByContentOnAnotherPortAndSomethingElseOn20000IsAMismatch() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         byte[] cold = dnp3(true, 4, 3, "c1 0d");
-        handshake(p, WS, PLC, 40_011, 20_001);
+        feed.handshake(p, WS, PLC, 40_011, 20_001);
         f.tcp(1, 2, 0, WS, PLC, 40_011, 20_001, 1000, 5000, 0x18, cold, cold.length);
-        send(p);
-        handshake(p, WS, PLC, 40_012, 20_000);
+        feed.send(p);
+        feed.handshake(p, WS, PLC, 40_012, 20_000);
         byte[] http = "GET / HTTP/1.1\r\nHost: rtu\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         f.tcp(1, 2, 0, WS, PLC, 40_012, 20_000, 1000, 5000, 0x18, http, http.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
         List<Observation> ops = seen.stream().filter(o -> o.type == ObservationType.DNP3_OP).toList();
         assertEquals(1, ops.size(), seen.toString());
@@ -239,17 +199,17 @@ class AppObservationTest {
 
     @Test
     void dnp3OverUdpCarriesAnalogOutputsAndUnsolicitedReports() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         byte[] operate = dnp3(true, 10, 1, "c4 05 2903 28 0100 0700 0000c03f 00");
         f.udp(1, 2, 0, HMI, PLC, 20_000, 20_000, operate, operate.length);
-        send(p);
+        feed.send(p);
         byte[] unsolicited = dnp3(false, 1, 10, "f0 82 0200 0202 17 01 03 81 000000000000");
         f.udp(2, 1, 0, PLC, HMI, 20_000, 20_000, unsolicited, unsolicited.length);
-        send(p);
+        feed.send(p);
         byte[] junk = "not a link frame".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int i = 0; i < 2; i++) {
             f.udp(1, 2, 0, WS, PLC, 40_020, 20_000, junk, junk.length);
-            send(p);
+            feed.send(p);
         }
         assertTrue(p.finish(30, TimeUnit.SECONDS));
         List<Observation> mismatches = seen.stream().filter(o -> o.type == ObservationType.PROTOCOL_MISMATCH)

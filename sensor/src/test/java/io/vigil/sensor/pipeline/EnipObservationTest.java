@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.LinkType;
 import io.vigil.protocols.app.AppProtocol;
-import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.Observation;
-import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.synth.FrameBuilder;
+import io.vigil.sensor.testsupport.ObservationCollector;
+import io.vigil.sensor.testsupport.TcpFeed;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,38 +27,13 @@ class EnipObservationTest {
     private static final int PLC = 0xC0A80A78;   // 192.168.10.120
     private static final long SESSION = 0x11020100L;
 
-    private final FrameBuilder f = new FrameBuilder();
-    private final List<Observation> seen = new ArrayList<>();
-    private long clock = 1_000_000_000_000L;
-
-    private Pipeline start() {
-        ObservationHandler keep = (o, src, dst) -> {
-            if (src && o.type != ObservationType.FLOW_START && o.type != ObservationType.FLOW_END) {
-                Observation copy = new Observation();
-                copy.copyFrom(o);
-                synchronized (seen) {
-                    seen.add(copy);
-                }
-            }
-        };
-        Pipeline p = new Pipeline(PipelineConfig.defaults(false).withRingSize(1024).withMaxFlows(1024),
-            i -> List.of(keep), 1, FlowEndReason.END_OF_CAPTURE);
-        p.start();
-        return p;
-    }
-
-    private void send(Pipeline p) {
-        clock += 1_000_000;
-        assertTrue(p.publish(f.buffer(), 0, f.length(), f.length(), clock, LinkType.ETHERNET, 0));
-    }
+    private final TcpFeed feed = new TcpFeed();
+    private final FrameBuilder f = feed.frames();
+    private final ObservationCollector observations = new ObservationCollector();
+    private final List<Observation> seen = observations.all();
 
     private void handshake(Pipeline p, int cport, int sport) {
-        f.tcp(1, 2, 0, ENG, PLC, cport, sport, 999, 0, 0x02, null, 0);
-        send(p);
-        f.tcp(2, 1, 0, PLC, ENG, sport, cport, 4999, 1000, 0x12, null, 0);
-        send(p);
-        f.tcp(1, 2, 0, ENG, PLC, cport, sport, 1000, 5000, 0x10, null, 0);
-        send(p);
+        feed.handshake(p, ENG, PLC, cport, sport);
     }
 
     private static byte[] b(int... v) {
@@ -98,7 +71,7 @@ class EnipObservationTest {
 
     @Test
     void cipOperationsArriveAsIcsOps() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         handshake(p, 2927, 44818);
         int seq = 1000;
         byte[] register = encap(0x65, new byte[8], cat(le16(1), le16(0)));
@@ -111,13 +84,13 @@ class EnipObservationTest {
         byte[] stream = cat(register, stop, write);
         int cut = register.length + stop.length + 10;
         f.tcp(1, 2, 0, ENG, PLC, 2927, 44818, seq, 5000, 0x18, stream, cut);
-        send(p);
+        feed.send(p);
         byte[] rest = java.util.Arrays.copyOfRange(stream, cut, stream.length);
         f.tcp(1, 2, 0, ENG, PLC, 2927, 44818, seq + cut, 5000, 0x18, rest, rest.length);
-        send(p);
+        feed.send(p);
         byte[] stopResponse = rr(1, b(0x87, 0, 0, 0));
         f.tcp(2, 1, 0, PLC, ENG, 44818, 2927, 5000, seq + stream.length, 0x18, stopResponse, stopResponse.length);
-        send(p);
+        feed.send(p);
         // ListIdentity response over UDP: the product name goes to the asset inventory
         byte[] name = "1756-L61/B".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         byte[] item = cat(le16(1), b(0, 2, 0xAF, 0x12, 192, 168, 10, 120), new byte[8], le16(1), le16(14), le16(54),
@@ -125,11 +98,11 @@ class EnipObservationTest {
         byte[] identity = cat(le16(0x63), le16(item.length + 6), le32(0), le32(0), new byte[8], le32(0), le16(1),
             le16(0x0C), le16(item.length), item);
         f.udp(2, 1, 0, PLC, ENG, 44818, 50_000, identity, identity.length);
-        send(p);
+        feed.send(p);
         // implicit I/O: counted, not observed
         byte[] io = cat(le16(2), le16(0x8002), le16(8), le32(0x004B0603L), le32(7), le16(0xB1), le16(4), new byte[4]);
         f.udp(2, 1, 0, PLC, ENG, 2222, 2222, io, io.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
         List<Observation> ops = seen.stream().filter(o -> o.type == ObservationType.ENIP_OP).toList();
@@ -173,15 +146,15 @@ class EnipObservationTest {
 
     @Test
     void foundByContentElsewhereAndMismatchOn44818() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         handshake(p, 40_000, 2000);
         byte[] read = rr(3, b(0x0E, 0x03, 0x20, 0x01, 0x24, 0x01, 0x30, 0x07));
         f.tcp(1, 2, 0, ENG, PLC, 40_000, 2000, 1000, 5000, 0x18, read, read.length);
-        send(p);
+        feed.send(p);
         handshake(p, 40_001, 44818);
         byte[] http = "GET / HTTP/1.1\r\nHost: plc\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         f.tcp(1, 2, 0, ENG, PLC, 40_001, 44818, 1000, 5000, 0x18, http, http.length);
-        send(p);
+        feed.send(p);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
         List<Observation> ops = seen.stream().filter(o -> o.type == ObservationType.ENIP_OP).toList();
         assertEquals(1, ops.size(), seen.toString());

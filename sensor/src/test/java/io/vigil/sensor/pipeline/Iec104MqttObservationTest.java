@@ -1,18 +1,17 @@
 package io.vigil.sensor.pipeline;
 
+import static io.vigil.sensor.testsupport.TcpFeed.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.LinkType;
 import io.vigil.protocols.app.AppProtocol;
-import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.Observation;
-import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.synth.FrameBuilder;
-import java.util.ArrayList;
+import io.vigil.sensor.testsupport.ObservationCollector;
+import io.vigil.sensor.testsupport.TcpFeed;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,73 +27,35 @@ class Iec104MqttObservationTest {
     private static final int RTU = 0x0A1E010A;    // 10.30.1.10
     private static final int WS = 0x0A0A0105;     // 10.10.1.5
 
-    private final FrameBuilder f = new FrameBuilder();
-    private final List<Observation> seen = new ArrayList<>();
-    private long clock = 1_000_000_000_000L;
+    private final TcpFeed feed = new TcpFeed();
+    private final FrameBuilder f = feed.frames();
+    private final ObservationCollector observations = new ObservationCollector();
+    private final List<Observation> seen = observations.all();
     /** Next sequence number per direction of the current connection. */
     private int clientSeq;
     private int serverSeq;
 
-    private Pipeline start() {
-        ObservationHandler keep = (o, src, dst) -> {
-            if (src && o.type != ObservationType.FLOW_START && o.type != ObservationType.FLOW_END) {
-                Observation copy = new Observation();
-                copy.copyFrom(o);
-                synchronized (seen) {
-                    seen.add(copy);
-                }
-            }
-        };
-        Pipeline p = new Pipeline(PipelineConfig.defaults(false).withRingSize(1024).withMaxFlows(1024),
-            i -> List.of(keep), 1, FlowEndReason.END_OF_CAPTURE);
-        p.start();
-        return p;
-    }
-
-    private void send(Pipeline p) {
-        clock += 1_000_000;
-        assertTrue(p.publish(f.buffer(), 0, f.length(), f.length(), clock, LinkType.ETHERNET, 0));
-    }
-
     private void handshake(Pipeline p, int client, int server, int cport, int sport) {
-        f.tcp(1, 2, 0, client, server, cport, sport, 999, 0, 0x02, null, 0);
-        send(p);
-        f.tcp(2, 1, 0, server, client, sport, cport, 4999, 1000, 0x12, null, 0);
-        send(p);
-        f.tcp(1, 2, 0, client, server, cport, sport, 1000, 5000, 0x10, null, 0);
-        send(p);
+        feed.handshake(p, client, server, cport, sport);
         clientSeq = 1000;
         serverSeq = 5000;
     }
 
     private void fromClient(Pipeline p, int client, int server, int cport, int sport, byte[] data) {
         f.tcp(1, 2, 0, client, server, cport, sport, clientSeq, serverSeq, 0x18, data, data.length);
-        send(p);
+        feed.send(p);
         clientSeq += data.length;
     }
 
     private void fromServer(Pipeline p, int client, int server, int cport, int sport, byte[] data) {
         f.tcp(2, 1, 0, server, client, sport, cport, serverSeq, clientSeq, 0x18, data, data.length);
-        send(p);
+        feed.send(p);
         serverSeq += data.length;
-    }
-
-    static byte[] hex(String s) {
-        s = s.replace(" ", "");
-        byte[] b = new byte[s.length() / 2];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return b;
-    }
-
-    private List<Observation> of(ObservationType type) {
-        return seen.stream().filter(o -> o.type == type).toList();
     }
 
     @Test
     void iec104CommandSplitAcrossSegmentsArrivesAsIcsOp() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         handshake(p, SCADA, RTU, 40_000, 2404);
         fromClient(p, SCADA, RTU, 40_000, 2404, hex("680407000000"));           // STARTDT act
         fromServer(p, SCADA, RTU, 40_000, 2404, hex("68040b000000"));           // STARTDT con
@@ -107,7 +68,7 @@ class Iec104MqttObservationTest {
             hex("680401000600 681a 0200 0600 0d 02 03 00 0300 140500 0000f041 00 150500 0000c0c2 00"));
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
-        List<Observation> iec = of(ObservationType.IEC104_OP);
+        List<Observation> iec = observations.of(ObservationType.IEC104_OP);
         assertEquals(5, iec.size(), seen.toString());
         Observation start = iec.get(0);
         assertEquals(AppProtocol.IEC104, start.appProtocol);
@@ -143,7 +104,7 @@ class Iec104MqttObservationTest {
 
     @Test
     void iec104OnAnotherPortByContentAndSomethingElseOn2404() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         // Port 12404: STARTDT act from the client, STARTDT con from the server: one strict APDU each way.
         handshake(p, WS, RTU, 40_001, 12_404);
         fromClient(p, WS, RTU, 40_001, 12_404, hex("680407000000"));
@@ -156,13 +117,13 @@ class Iec104MqttObservationTest {
         fromClient(p, WS, RTU, 40_002, 2404, http);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
-        List<Observation> iec = of(ObservationType.IEC104_OP);
+        List<Observation> iec = observations.of(ObservationType.IEC104_OP);
         assertEquals(3, iec.size(), seen.toString());
         assertTrue(iec.stream().allMatch(o -> o.dstPort == 12_404 || o.srcPort == 12_404));
         Observation gi = iec.stream().filter(o -> o.ics.function == 100).findFirst().orElseThrow();
         assertEquals(IcsOp.KIND_READ, gi.ics.kind);
         assertEquals(20.0, gi.ics.values[0], "QOI station interrogation");
-        List<Observation> mismatches = of(ObservationType.PROTOCOL_MISMATCH);
+        List<Observation> mismatches = observations.of(ObservationType.PROTOCOL_MISMATCH);
         assertEquals(1, mismatches.size(), seen.toString());
         assertEquals(AppProtocol.IEC104, mismatches.get(0).appProtocol);
     }
@@ -190,7 +151,7 @@ class Iec104MqttObservationTest {
 
     @Test
     void mqttConnectPublishSubscribeArriveAsNamedOps() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         // On port 11883: found by its CONNECT (MQTT 3.1.1, user "ops", password present, keep-alive 30).
         handshake(p, WS, RTU, 40_010, 11_883);
         byte[] connect = mqtt(0x10, cat(mqttString("MQTT"), new byte[] {4, (byte) 0xC2, 0, 30},
@@ -208,7 +169,7 @@ class Iec104MqttObservationTest {
         fromClient(p, WS, RTU, 40_011, 1883, "hello again\r\n".getBytes());
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
-        List<Observation> mqtt = of(ObservationType.MQTT_MESSAGE).stream()
+        List<Observation> mqtt = observations.of(ObservationType.MQTT_MESSAGE).stream()
             .filter(o -> o.dstPort == 11_883 || o.srcPort == 11_883).toList();
         assertEquals(4, mqtt.size(), seen.toString());
         Observation c = mqtt.get(0);
@@ -233,21 +194,21 @@ class Iec104MqttObservationTest {
         assertEquals("plant/#", sub.named.nameString());
         assertEquals(8, sub.named.number, "packet id");
         assertFalse(sub.named.malformed);
-        List<Observation> mismatches = of(ObservationType.PROTOCOL_MISMATCH);
+        List<Observation> mismatches = observations.of(ObservationType.PROTOCOL_MISMATCH);
         assertEquals(1, mismatches.size(), seen.toString());
         assertEquals(AppProtocol.MQTT, mismatches.get(0).appProtocol);
     }
 
     @Test
     void tlsOnTheIec104PortIsTlsNotAMismatch() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         // IEC 62351-3 secures 104 links with TLS; some sites keep port 2404 for it.
         handshake(p, SCADA, RTU, 40_020, 2404);
         fromClient(p, SCADA, RTU, 40_020, 2404, hex("16030100 2d 01 000029 0303" + "11".repeat(32)
             + "00 0002 002f 01 00"));
         assertTrue(p.finish(30, TimeUnit.SECONDS));
-        assertEquals(0, of(ObservationType.PROTOCOL_MISMATCH).size(), seen.toString());
-        assertEquals(0, of(ObservationType.IEC104_OP).size(), seen.toString());
-        assertEquals(1, of(ObservationType.TLS_HELLO).size(), seen.toString());
+        assertEquals(0, observations.of(ObservationType.PROTOCOL_MISMATCH).size(), seen.toString());
+        assertEquals(0, observations.of(ObservationType.IEC104_OP).size(), seen.toString());
+        assertEquals(1, observations.of(ObservationType.TLS_HELLO).size(), seen.toString());
     }
 }

@@ -1,18 +1,17 @@
 package io.vigil.sensor.pipeline;
 
+import static io.vigil.sensor.testsupport.TcpFeed.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.LinkType;
 import io.vigil.protocols.app.AppProtocol;
-import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.Observation;
-import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.synth.FrameBuilder;
-import java.util.ArrayList;
+import io.vigil.sensor.testsupport.ObservationCollector;
+import io.vigil.sensor.testsupport.TcpFeed;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,63 +26,29 @@ class S7commObservationTest {
     private static final int HMI = 0x0A1E020A;   // 10.30.2.10
     private static final int PLC = 0x0A1E010A;   // 10.30.1.10
 
-    private final FrameBuilder f = new FrameBuilder();
-    private final List<Observation> seen = new ArrayList<>();
-    private long clock = 1_000_000_000_000L;
+    private final TcpFeed feed = new TcpFeed();
+    private final FrameBuilder f = feed.frames();
+    private final ObservationCollector observations = new ObservationCollector();
+    private final List<Observation> seen = observations.all();
     private int clientSeq;
     private int serverSeq;
 
-    private Pipeline start() {
-        ObservationHandler keep = (o, src, dst) -> {
-            if (src && o.type != ObservationType.FLOW_START && o.type != ObservationType.FLOW_END) {
-                Observation copy = new Observation();
-                copy.copyFrom(o);
-                synchronized (seen) {
-                    seen.add(copy);
-                }
-            }
-        };
-        Pipeline p = new Pipeline(PipelineConfig.defaults(false).withRingSize(1024).withMaxFlows(1024),
-            i -> List.of(keep), 1, FlowEndReason.END_OF_CAPTURE);
-        p.start();
-        return p;
-    }
-
-    private void send(Pipeline p) {
-        clock += 1_000_000;
-        assertTrue(p.publish(f.buffer(), 0, f.length(), f.length(), clock, LinkType.ETHERNET, 0));
-    }
-
     private void handshake(Pipeline p, int cport, int sport) {
-        f.tcp(1, 2, 0, HMI, PLC, cport, sport, 999, 0, 0x02, null, 0);
-        send(p);
-        f.tcp(2, 1, 0, PLC, HMI, sport, cport, 4999, 1000, 0x12, null, 0);
-        send(p);
-        f.tcp(1, 2, 0, HMI, PLC, cport, sport, 1000, 5000, 0x10, null, 0);
-        send(p);
+        feed.handshake(p, HMI, PLC, cport, sport);
         clientSeq = 1000;
         serverSeq = 5000;
     }
 
     private void client(Pipeline p, int cport, int sport, byte[] b) {
         f.tcp(1, 2, 0, HMI, PLC, cport, sport, clientSeq, serverSeq, 0x18, b, b.length);
-        send(p);
+        feed.send(p);
         clientSeq += b.length;
     }
 
     private void server(Pipeline p, int cport, int sport, byte[] b) {
         f.tcp(2, 1, 0, PLC, HMI, sport, cport, serverSeq, clientSeq, 0x18, b, b.length);
-        send(p);
+        feed.send(p);
         serverSeq += b.length;
-    }
-
-    private static byte[] hex(String s) {
-        s = s.replace(" ", "");
-        byte[] b = new byte[s.length() / 2];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return b;
     }
 
     private static final byte[] CR = hex("0300 0016 11 e0 0000 0007 00 c0010a c1020100 c2020102");
@@ -95,13 +60,9 @@ class S7commObservationTest {
         + " 000050 00 04 0010 04d2");
     private static final byte[] WRITE_ACK = hex("0300 0016 02f080 3203 0000 0500 0002 0001 0000 05 01 ff");
 
-    private List<Observation> of(ObservationType type) {
-        return seen.stream().filter(o -> o.type == type).toList();
-    }
-
     @Test
     void writeOnPort102SplitAcrossSegments() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         handshake(p, 40_000, 102);
         client(p, 40_000, 102, CR);
         server(p, 40_000, 102, CC);
@@ -112,7 +73,7 @@ class S7commObservationTest {
         server(p, 40_000, 102, WRITE_ACK);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
-        List<Observation> s7 = of(ObservationType.S7COMM_OP);
+        List<Observation> s7 = observations.of(ObservationType.S7COMM_OP);
         assertEquals(6, s7.size(), seen.toString());
         Observation cr = s7.get(0);
         assertEquals(AppProtocol.S7COMM, cr.appProtocol);
@@ -140,12 +101,12 @@ class S7commObservationTest {
         assertTrue(ack.ics.isResponse);
         assertEquals(IcsOp.KIND_WRITE, ack.ics.kind);
         assertEquals(0, ack.ics.status);
-        assertTrue(of(ObservationType.PROTOCOL_MISMATCH).isEmpty());
+        assertTrue(observations.of(ObservationType.PROTOCOL_MISMATCH).isEmpty());
     }
 
     @Test
     void foundByContentOnAnotherPortAndPlus() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         handshake(p, 40_001, 1102);
         client(p, 40_001, 1102, CR);
         server(p, 40_001, 1102, CC);
@@ -162,7 +123,7 @@ class S7commObservationTest {
         client(p, 40_001, 1102, plus);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
 
-        List<Observation> s7 = of(ObservationType.S7COMM_OP);
+        List<Observation> s7 = observations.of(ObservationType.S7COMM_OP);
         assertEquals(5, s7.size(), seen.toString());
         assertEquals(1102, s7.get(0).dstPort);
         // Off port 102 each side's bytes wait until a DT confirms S7: the CR goes out with the client's first
@@ -182,15 +143,15 @@ class S7commObservationTest {
 
     @Test
     void somethingElseOnPort102IsAMismatchOnce() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         handshake(p, 40_002, 102);
         byte[] http = "GET / HTTP/1.1\r\nHost: plc\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         client(p, 40_002, 102, http);
         client(p, 40_002, 102, http);
         assertTrue(p.finish(30, TimeUnit.SECONDS));
-        List<Observation> mismatches = of(ObservationType.PROTOCOL_MISMATCH);
+        List<Observation> mismatches = observations.of(ObservationType.PROTOCOL_MISMATCH);
         assertEquals(1, mismatches.size(), seen.toString());
         assertEquals(AppProtocol.S7COMM, mismatches.get(0).appProtocol);
-        assertTrue(of(ObservationType.S7COMM_OP).isEmpty());
+        assertTrue(observations.of(ObservationType.S7COMM_OP).isEmpty());
     }
 }

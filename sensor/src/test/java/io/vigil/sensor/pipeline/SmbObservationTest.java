@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.protocols.LinkType;
 import io.vigil.protocols.app.AppProtocol;
-import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.NamedOp;
 import io.vigil.protocols.observe.Observation;
-import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.sensor.TestSupport;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.sensor.synth.FrameBuilder;
+import io.vigil.sensor.testsupport.ObservationCollector;
+import io.vigil.sensor.testsupport.TcpFeed;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,23 +25,8 @@ import org.junit.jupiter.api.Test;
  * SMB3 transform and compression-transform messages on TCP 445.
  */
 class SmbObservationTest {
-    private final List<Observation> seen = new ArrayList<>();
-
-    private Pipeline start() {
-        ObservationHandler keep = (o, src, dst) -> {
-            if (src && o.type != ObservationType.FLOW_START && o.type != ObservationType.FLOW_END) {
-                Observation copy = new Observation();
-                copy.copyFrom(o);
-                synchronized (seen) {
-                    seen.add(copy);
-                }
-            }
-        };
-        Pipeline p = new Pipeline(PipelineConfig.defaults(false).withRingSize(1024).withMaxFlows(1024),
-            i -> List.of(keep), 1, FlowEndReason.END_OF_CAPTURE);
-        p.start();
-        return p;
-    }
+    private final ObservationCollector observations = new ObservationCollector();
+    private final List<Observation> seen = observations.all();
 
     private List<Observation> smb() {
         return seen.stream().filter(o -> o.type == ObservationType.SMB_MESSAGE).toList();
@@ -55,7 +38,7 @@ class SmbObservationTest {
 
     @Test
     void realSmb2AndSmb1SessionsArriveAsNamedOps() throws Exception {
-        Pipeline p = start();
+        Pipeline p = observations.start();
         Path dir = TestSupport.repoRoot().resolve("pcaps/realstack");
         new FileReplay(p, ReplaySpeed.MAX, () -> false).replay(List.of(dir.resolve("impacket-smb2.pcap"),
             dir.resolve("impacket-smb1.pcap")));
@@ -102,13 +85,10 @@ class SmbObservationTest {
     void encryptedAndCompressedTransforms() throws Exception {
         int client = 0x0A000001;
         int server = 0x0A000085;
-        FrameBuilder f = new FrameBuilder();
-        Pipeline p = start();
-        long[] clock = {1_000_000_000_000L};
-        Runnable send = () -> {
-            clock[0] += 1_000_000;
-            assertTrue(p.publish(f.buffer(), 0, f.length(), f.length(), clock[0], LinkType.ETHERNET, 0));
-        };
+        TcpFeed feed = new TcpFeed();
+        FrameBuilder f = feed.frames();
+        Pipeline p = observations.start();
+        Runnable send = () -> feed.send(p);
         f.tcp(1, 2, 0, client, server, 54_780, 445, 999, 0, 0x02, null, 0);
         send.run();
         f.tcp(2, 1, 0, server, client, 445, 54_780, 4999, 1000, 0x12, null, 0);
