@@ -19,6 +19,7 @@ public final class DeviceModel {
     private PeerOperations operationsIssued;
     private ValueRanges writesReceived;
     private FeatureSet pending;
+    private ScanWindow scanWindow;
     private boolean reportedAsNew;
 
     /** The set of this kind, created on first use. */
@@ -77,6 +78,14 @@ public final class DeviceModel {
         return pending;
     }
 
+    /** First contacts of the current short window, for scan detection; created on first use. */
+    public ScanWindow scanWindow() {
+        if (scanWindow == null) {
+            scanWindow = new ScanWindow();
+        }
+        return scanWindow;
+    }
+
     /** Whether the device was already reported as new (so its later observations need no lookup). */
     public boolean reportedAsNew() {
         return reportedAsNew;
@@ -92,6 +101,7 @@ public final class DeviceModel {
         for (FeatureKind k : KINDS) {
             b += FeatureSet.bytesFor(k.maxKeys());
         }
-        return b + 2 * PeerOperations.bytes() + ValueRanges.bytes() + FeatureSet.bytesFor(PENDING_MAX);
+        return b + 2 * PeerOperations.bytes() + ValueRanges.bytes() + FeatureSet.bytesFor(PENDING_MAX)
+            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32;
     }
 }

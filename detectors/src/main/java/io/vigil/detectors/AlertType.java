@@ -16,6 +16,7 @@ public enum AlertType {
     CONTROL_COMMAND("Unusual control command", "T0816", "Device Restart/Shutdown", 4),
     PROGRAM_CHANGE("Unusual program or configuration change", "T0843", "Program Download", 5),
     VALUE_OUT_OF_RANGE("Written value outside its learned range", "T0836", "Modify Parameter", 4),
+    SCAN("Network scan", "T0846", "Remote System Discovery", 3),
     ARP_SPOOFING("IP address claimed by another MAC in ARP", "T0830", "Adversary-in-the-Middle", 4),
     INSECURE_SESSION("New OPC UA session without security", "T0859", "Valid Accounts", 3);
 

@@ -40,7 +40,7 @@ class DetectionEngineTest {
         AlertAggregator aggregator = new AlertAggregator(0, alerts::add);
         engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
-                new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector()),
+                new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -228,6 +228,29 @@ class DetectionEngineTest {
         arp(t + 2 * SECOND, PLC, attackerMac, HMI);
         assertEquals(1, alerts.size(), "repeats fold into the finding");
         assertEquals(2, alerts.get(0).count());
+    }
+
+    @Test
+    void burstsOfFirstContactsAreScansButALearnedPollerIsNot() {
+        long t = learnPolling();
+        // The HMI, which learned one peer, sweeps port 502 over twenty hosts in two seconds.
+        for (int h = 1; h <= 20; h++) {
+            flow(t + h * SECOND / 10, HMI, ip(10, 1, 2, 100 + h), 502);
+        }
+        List<Alert> scans = alerts.stream().filter(a -> a.type() == AlertType.SCAN).collect(Collectors.toList());
+        assertEquals(1, scans.size(), types().toString());
+        assertTrue(scans.get(0).explanation().startsWith("HMI/SCADA 10.1.3.10 made first contact with 16 hosts on tcp/502 "
+            + "within 1 s (a horizontal scan); before this burst it had contacted 1 peer/port pairs in all (learning: 3 h)."),
+            scans.get(0).explanation());
+        assertEquals(4, scans.get(0).severity(), "an industrial port");
+        assertEquals(5, scans.get(0).count(), "probes 16 to 20 fold into it");
+        // A vertical scan of the PLC by a workstation: a second finding.
+        for (int port = 1; port <= 20; port++) {
+            flow(t + 5 * SECOND + port * SECOND / 10, FILE_SERVER, PLC, port);
+        }
+        assertTrue(alerts.stream().anyMatch(a -> a.type() == AlertType.SCAN
+            && a.explanation().contains("16 ports of 10.1.2.7") && a.explanation().contains("vertical scan")),
+            types().toString());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.vigil.baseline.Device;
 import io.vigil.baseline.DeviceInventory;
 import io.vigil.detectors.AlertAggregator;
 import io.vigil.detectors.ArpSpoofingDetector;
+import io.vigil.detectors.ScanDetector;
 import io.vigil.detectors.DetectionEngine;
 import io.vigil.detectors.Detector;
 import io.vigil.detectors.IndustrialOperationDetector;
@@ -59,7 +60,7 @@ public final class SensorSession implements AutoCloseable {
     /** Every detector of the product, in the order their alerts should appear for one observation. */
     private static List<Detector> detectors(DeviceInventory inventory) {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
-            new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector());
+            new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
