@@ -84,8 +84,8 @@ public final class ScanDetector implements Detector {
                 what = "made first contact with " + w.hosts() + " hosts on " + w.ports() + " ports";
         }
         long seconds = Math.max(1, (o.timestampNanos - w.startNanos()) / 1_000_000_000L);
-        String explanation = Roles.of(scanner) + " " + scanner.ip() + " " + what + " within " + seconds + " s (a "
-            + kind + "); before this burst it had contacted " + Math.max(0, learnedPairs(scanner) - (w.probes() - 1))
+        String explanation = Roles.of(scanner) + " " + scanner.ip() + " " + what + " within " + seconds + " s ("
+            + (kind.startsWith("ARP") ? "an " : "a ") + kind + "); before this burst it had contacted " + Math.max(0, learnedPairs(scanner) - (w.probes() - 1))
             + " peer/port pairs in all (learning: " + d.learnedFor() + ").";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("scan_kind", kind);
