@@ -23,6 +23,16 @@ public final class FeatureKeys {
         return (long) ipProto << 16 | (port & 0xFFFF) | 0x5E5E_0000_0000_0000L;
     }
 
+    /** The port of a {@link #service} key. */
+    public static int servicePort(long serviceKey) {
+        return (int) (serviceKey & 0xFFFF);
+    }
+
+    /** The IP protocol of a {@link #service} key. */
+    public static int serviceProtocol(long serviceKey) {
+        return (int) (serviceKey >>> 16) & 0xFF;
+    }
+
     /** An industrial operation regardless of who issued it: protocol, function and target. */
     public static long operation(IndustrialOperation op) {
         return mix(mix((long) op.protocol.ordinal() << 32 | (op.function & 0xFFFFFFFFL)) ^ op.target);

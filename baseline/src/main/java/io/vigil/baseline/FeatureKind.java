@@ -13,7 +13,7 @@ public enum FeatureKind {
     PEER_AS_CLIENT(512),
     /** Who connects to the device: peer address, IP protocol and the device's own port. */
     PEER_AS_SERVER(512),
-    /** Services the device answers on: IP protocol and port. */
+    /** Services the device answered on (flows with a reply, counted when they end): IP protocol and port. */
     SERVICE_SERVED(64),
     /** Services the device uses elsewhere: IP protocol and port. */
     SERVICE_USED(256),

@@ -9,7 +9,7 @@ public enum AlertType {
     NEW_DEVICE("New device", "T0864", "Transient Cyber Asset", 2),
     NEW_PEER("New peer", "T0886", "Remote Services", 3),
     CROSS_ZONE_PATH("First connection from the IT zone to an OT device", "T0886", "Remote Services", 4),
-    NEW_SERVICE("New service on a device", "T0869", "Standard Application Layer Protocol", 2),
+    NEW_SERVICE("New service on a device", "T0822", "External Remote Services", 3),
     NEW_INDUSTRIAL_OPERATION("New industrial operation", "T0855", "Unauthorized Command Message", 3),
     ROGUE_MASTER("Industrial commands from a new master", "T0848", "Rogue Master", 4),
     FIRST_WRITE("First write by a master that only read", "T0855", "Unauthorized Command Message", 4),

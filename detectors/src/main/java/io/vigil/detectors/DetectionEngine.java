@@ -57,7 +57,8 @@ public final class DetectionEngine implements ObservationHandler {
     @Override
     public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
         ObservationType type = o.type;
-        if (type == ObservationType.FLOW_END || type == ObservationType.PROTOCOL_MISMATCH) {
+        if (type == ObservationType.PROTOCOL_MISMATCH
+            || (type == ObservationType.FLOW_END && (o.packetsToClient == 0 || !ownsDestination))) {
             return;
         }
         plan.observe(o.timestampNanos);
@@ -83,6 +84,10 @@ public final class DetectionEngine implements ObservationHandler {
             if (dst != null) {
                 feature(dst, FeatureKind.PEER_AS_SERVER, FeatureKeys.peerService(srcPeer, o.ipProto, o.dstPort),
                     detecting, now);
+            }
+        } else if (type == ObservationType.FLOW_END) {
+            // A service is what a device answered on: a probe of a closed port (a SYN without reply) is not one.
+            if (dst != null && o.dstPort != 0) {
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
             }
         } else if (type == ObservationType.ARP_CLAIM) {
@@ -103,6 +108,8 @@ public final class DetectionEngine implements ObservationHandler {
             if (dst != null) {
                 feature(dst, FeatureKind.PEER_AS_SERVER, FeatureKeys.peerService(srcPeer, o.ipProto, o.dstPort),
                     detecting, now);
+                // A decoded request on an open connection: the device serves this port now, not only when it ends.
+                feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
                 feature(dst, FeatureKind.OPERATION_RECEIVED, FeatureKeys.peerOperation(srcPeer, op), detecting, now);
                 feature(dst, FeatureKind.OPERATION_TYPE_RECEIVED, FeatureKeys.operation(op), detecting, now);
             }

@@ -40,7 +40,8 @@ class DetectionEngineTest {
         AlertAggregator aggregator = new AlertAggregator(0, alerts::add);
         engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
-                new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector()),
+                new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
+                new NewServiceDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -64,6 +65,21 @@ class DetectionEngineTest {
         o.ipProto = 6;
         o.srcMac = 0x0000_0222_3300_0000L | (src & 0xFF);
         o.dstMac = 0x0000_0222_3300_0000L | (dst & 0xFF);
+        deliver();
+    }
+
+    private void flowEnd(long t, int client, int server, int port, long packetsToClient) {
+        o.clear();
+        o.type = ObservationType.FLOW_END;
+        o.timestampNanos = t;
+        o.lastSeenNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(client);
+        o.dstIpLo = IpAddresses.v4MappedLo(server);
+        o.srcPort = clientPort++;
+        o.dstPort = port;
+        o.ipProto = 6;
+        o.packetsToServer = 3;
+        o.packetsToClient = packetsToClient;
         deliver();
     }
 
@@ -251,6 +267,17 @@ class DetectionEngineTest {
         assertTrue(alerts.stream().anyMatch(a -> a.type() == AlertType.SCAN
             && a.explanation().contains("16 ports of 10.1.2.7") && a.explanation().contains("vertical scan")),
             types().toString());
+    }
+
+    @Test
+    void aDeviceAnsweringOnANewPortIsANewServiceButAProbeOfAClosedPortIsNot() {
+        long t = learnPolling();
+        flowEnd(t, HMI, PLC, 80, 0); // a SYN without answer: no service
+        assertEquals(List.of(), types());
+        flowEnd(t + SECOND, HMI, PLC, 23, 12);
+        assertEquals(List.of(AlertType.NEW_SERVICE), types());
+        assertEquals("PLC 10.1.2.7 answered on tcp/23 for the first time (client 10.1.3.10); in 3 h it answered only on "
+            + "tcp/502.", alerts.get(0).explanation());
     }
 
     @Test

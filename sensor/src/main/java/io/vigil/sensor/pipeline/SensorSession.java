@@ -11,6 +11,7 @@ import io.vigil.detectors.IndustrialOperationDetector;
 import io.vigil.detectors.LearningPlan;
 import io.vigil.detectors.NewDeviceDetector;
 import io.vigil.detectors.NewPeerDetector;
+import io.vigil.detectors.NewServiceDetector;
 import io.vigil.detectors.ValueRangeDetector;
 import io.vigil.export.flows.FlowLogWriter;
 import io.vigil.export.inventory.Inventory;
@@ -60,7 +61,8 @@ public final class SensorSession implements AutoCloseable {
     /** Every detector of the product, in the order their alerts should appear for one observation. */
     private static List<Detector> detectors(DeviceInventory inventory) {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
-            new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector());
+            new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
+            new NewServiceDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
