@@ -25,6 +25,8 @@ public enum FeatureKind {
     OPERATION_TYPE_RECEIVED(256),
     /** Names the device resolves or asks for by TLS SNI. */
     NAME_REQUESTED(2048),
+    /** Generative-AI services the device asked for by DNS or TLS SNI ({@link AiServices} index). */
+    AI_SERVICE(32),
     /** MAC addresses that claimed the device's IP address in ARP (its own NIC; more than one in a failover pair). */
     ARP_MAC(8);
 

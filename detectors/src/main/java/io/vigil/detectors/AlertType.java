@@ -18,6 +18,7 @@ public enum AlertType {
     VALUE_OUT_OF_RANGE("Written value outside its learned range", "T0836", "Modify Parameter", 4),
     SCAN("Network scan", "T0846", "Remote System Discovery", 3),
     ARP_SPOOFING("IP address claimed by another MAC in ARP", "T0830", "Adversary-in-the-Middle", 4),
+    SHADOW_AI("Generative-AI service used by a host that never used one", "T1567", "Exfiltration Over Web Service", 2),
     INSECURE_SESSION("New OPC UA session without security", "T0859", "Valid Accounts", 3);
 
     private final String title;

@@ -1,5 +1,6 @@
 package io.vigil.detectors;
 
+import io.vigil.baseline.AiServices;
 import io.vigil.baseline.Device;
 import io.vigil.baseline.DeviceModel;
 import io.vigil.baseline.DeviceTable;
@@ -90,6 +91,11 @@ public final class DetectionEngine implements ObservationHandler {
             if (dst != null && o.dstPort != 0) {
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
             }
+        } else if (type == ObservationType.DNS_QUERY || type == ObservationType.TLS_HELLO) {
+            int ai = aiService(o);
+            if (src != null && ai >= 0) {
+                feature(src, FeatureKind.AI_SERVICE, ai, detecting, now);
+            }
         } else if (type == ObservationType.ARP_CLAIM) {
             if (src != null && o.srcMac != 0) {
                 feature(src, FeatureKind.ARP_MAC, o.srcMac, detecting, now);
@@ -168,6 +174,14 @@ public final class DetectionEngine implements ObservationHandler {
             }
         }
         d.novelties = 0;
+    }
+
+    /** The generative-AI service a DNS query or TLS ClientHello names, or -1. */
+    static int aiService(Observation o) {
+        if (o.type == ObservationType.DNS_QUERY) {
+            return o.dns.isResponse ? -1 : AiServices.match(o.dns.qname, o.dns.qnameLength);
+        }
+        return o.named.code == 1 ? AiServices.match(o.named.name, o.named.nameLength) : -1;
     }
 
     private static long pendingKey(FeatureKind kind, long key) {

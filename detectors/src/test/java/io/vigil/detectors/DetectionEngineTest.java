@@ -41,7 +41,7 @@ class DetectionEngineTest {
         engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
                 new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
-                new NewServiceDetector()),
+                new NewServiceDetector(), new ShadowAiDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -80,6 +80,22 @@ class DetectionEngineTest {
         o.ipProto = 6;
         o.packetsToServer = 3;
         o.packetsToClient = packetsToClient;
+        deliver();
+    }
+
+    private void dnsQuery(long t, int client, String name) {
+        o.clear();
+        o.type = ObservationType.DNS_QUERY;
+        o.appProtocol = AppProtocol.DNS;
+        o.timestampNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(client);
+        o.dstIpLo = IpAddresses.v4MappedLo(ip(10, 1, 4, 53));
+        o.srcPort = clientPort;
+        o.dstPort = 53;
+        o.ipProto = 17;
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, o.dns.qname, 0, b.length);
+        o.dns.qnameLength = b.length;
         deliver();
     }
 
@@ -278,6 +294,22 @@ class DetectionEngineTest {
         assertEquals(List.of(AlertType.NEW_SERVICE), types());
         assertEquals("PLC 10.1.2.7 answered on tcp/23 for the first time (client 10.1.3.10); in 3 h it answered only on "
             + "tcp/502.", alerts.get(0).explanation());
+    }
+
+    @Test
+    void shadowAiIsAHostsFirstGenerativeAiServiceButNotADevelopersDailyOne() {
+        int developer = ip(10, 2, 0, 1); // talks to the file server in learnPolling
+        flow(T0, developer, FILE_SERVER, 445); // the plan starts at the first observation
+        dnsQuery(T0 + SECOND, developer, "api.openai.com");
+        long t = learnPolling();
+        dnsQuery(t, developer, "api.openai.com");
+        dnsQuery(t + SECOND, developer, "api.anthropic.com"); // another provider: not new behaviour
+        assertEquals(List.of(), types());
+        dnsQuery(t + 2 * SECOND, HMI, "API.OpenAI.com");
+        assertEquals(List.of(AlertType.SHADOW_AI), types());
+        assertEquals("HMI/SCADA 10.1.3.10 reached OpenAI (a DNS query for api.openai.com); in 3 h of learning it used no "
+            + "generative-AI service.", alerts.get(0).explanation());
+        assertEquals(4, alerts.get(0).severity(), "an OT host");
     }
 
     @Test

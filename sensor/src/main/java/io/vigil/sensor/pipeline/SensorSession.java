@@ -5,6 +5,7 @@ import io.vigil.baseline.DeviceInventory;
 import io.vigil.detectors.AlertAggregator;
 import io.vigil.detectors.ArpSpoofingDetector;
 import io.vigil.detectors.ScanDetector;
+import io.vigil.detectors.ShadowAiDetector;
 import io.vigil.detectors.DetectionEngine;
 import io.vigil.detectors.Detector;
 import io.vigil.detectors.IndustrialOperationDetector;
@@ -62,7 +63,7 @@ public final class SensorSession implements AutoCloseable {
     private static List<Detector> detectors(DeviceInventory inventory) {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
             new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
-            new NewServiceDetector());
+            new NewServiceDetector(), new ShadowAiDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
