@@ -27,6 +27,8 @@ public enum FeatureKind {
     NAME_REQUESTED(2048),
     /** Generative-AI services the device asked for by DNS or TLS SNI ({@link AiServices} index). */
     AI_SERVICE(32),
+    /** OPC UA clients that opened a secure channel with SecurityPolicy None to this server. */
+    OPCUA_NONE_CLIENT(64),
     /** MAC addresses that claimed the device's IP address in ARP (its own NIC; more than one in a failover pair). */
     ARP_MAC(8);
 

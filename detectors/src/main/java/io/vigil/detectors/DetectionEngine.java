@@ -12,6 +12,8 @@ import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
+import io.vigil.protocols.opcua.OpcUaMessage;
+import io.vigil.protocols.opcua.OpcUaNames;
 import java.util.List;
 
 /**
@@ -118,6 +120,9 @@ public final class DetectionEngine implements ObservationHandler {
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
                 feature(dst, FeatureKind.OPERATION_RECEIVED, FeatureKeys.peerOperation(srcPeer, op), detecting, now);
                 feature(dst, FeatureKind.OPERATION_TYPE_RECEIVED, FeatureKeys.operation(op), detecting, now);
+                if (insecureChannel(o)) {
+                    feature(dst, FeatureKind.OPCUA_NONE_CLIENT, srcPeer, detecting, now);
+                }
             }
         }
 
@@ -174,6 +179,12 @@ public final class DetectionEngine implements ObservationHandler {
             }
         }
         d.novelties = 0;
+    }
+
+    /** An OPC UA OpenSecureChannel request with SecurityPolicy None. */
+    static boolean insecureChannel(Observation o) {
+        return o.type == ObservationType.OPCUA_OP && o.opcua.serviceId == OpcUaNames.OPEN_SECURE_CHANNEL_REQUEST
+            && o.opcua.securityPolicy == OpcUaMessage.POLICY_NONE;
     }
 
     /** The generative-AI service a DNS query or TLS ClientHello names, or -1. */

@@ -41,7 +41,7 @@ class DetectionEngineTest {
         engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
                 new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
-                new NewServiceDetector(), new ShadowAiDetector()),
+                new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -96,6 +96,24 @@ class DetectionEngineTest {
         byte[] b = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         System.arraycopy(b, 0, o.dns.qname, 0, b.length);
         o.dns.qnameLength = b.length;
+        deliver();
+    }
+
+    private void opcuaOpenNone(long t, int client, int server) {
+        o.clear();
+        o.type = ObservationType.OPCUA_OP;
+        o.appProtocol = AppProtocol.OPCUA;
+        o.timestampNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(client);
+        o.dstIpLo = IpAddresses.v4MappedLo(server);
+        o.srcPort = clientPort;
+        o.dstPort = 4840;
+        o.ipProto = 6;
+        o.opcua.serviceNamespace = 0;
+        o.opcua.serviceId = 446;
+        o.opcua.securityPolicy = 0;
+        o.opcua.encrypted = false;
+        o.opcua.malformed = false;
         deliver();
     }
 
@@ -310,6 +328,24 @@ class DetectionEngineTest {
         assertEquals("HMI/SCADA 10.1.3.10 reached OpenAI (a DNS query for api.openai.com); in 3 h of learning it used no "
             + "generative-AI service.", alerts.get(0).explanation());
         assertEquals(4, alerts.get(0).severity(), "an OT host");
+    }
+
+    @Test
+    void aNewClientOpeningAnUnsecuredOpcUaChannelIsReported() {
+        int opcServer = ip(10, 1, 5, 1);
+        flow(T0, HMI, opcServer, 4840);
+        opcuaOpenNone(T0 + SECOND, HMI, opcServer);
+        long t = learnPolling();
+        opcuaOpenNone(t, HMI, opcServer); // the HMI did so while learning
+        assertTrue(types().stream().noneMatch(x -> x == AlertType.INSECURE_SESSION), types().toString());
+        flow(t + SECOND, FILE_SERVER, opcServer, 4840);
+        opcuaOpenNone(t + 2 * SECOND, FILE_SERVER, opcServer);
+        List<Alert> insecure = alerts.stream().filter(a -> a.type() == AlertType.INSECURE_SESSION)
+            .collect(Collectors.toList());
+        assertEquals(1, insecure.size(), types().toString());
+        assertEquals("OPC UA server 10.1.5.1 got an OPC UA secure channel with SecurityPolicy None from 10.1.4.20; in 3 h "
+            + "other clients used None, this one never did.", insecure.get(0).explanation());
+        assertEquals(3, insecure.get(0).severity());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.vigil.detectors.ShadowAiDetector;
 import io.vigil.detectors.DetectionEngine;
 import io.vigil.detectors.Detector;
 import io.vigil.detectors.IndustrialOperationDetector;
+import io.vigil.detectors.InsecureSessionDetector;
 import io.vigil.detectors.LearningPlan;
 import io.vigil.detectors.NewDeviceDetector;
 import io.vigil.detectors.NewPeerDetector;
@@ -63,7 +64,7 @@ public final class SensorSession implements AutoCloseable {
     private static List<Detector> detectors(DeviceInventory inventory) {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
             new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
-            new NewServiceDetector(), new ShadowAiDetector());
+            new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
