@@ -20,6 +20,7 @@ public final class DeviceModel {
     private ValueRanges writesReceived;
     private FeatureSet pending;
     private ScanWindow scanWindow;
+    private DnsActivity dnsActivity;
     private boolean reportedAsNew;
 
     /** The set of this kind, created on first use. */
@@ -86,6 +87,14 @@ public final class DeviceModel {
         return scanWindow;
     }
 
+    /** The device's DNS in the current short window, for tunnelling and generated-name detection. */
+    public DnsActivity dnsActivity() {
+        if (dnsActivity == null) {
+            dnsActivity = new DnsActivity();
+        }
+        return dnsActivity;
+    }
+
     /** Whether the device was already reported as new (so its later observations need no lookup). */
     public boolean reportedAsNew() {
         return reportedAsNew;
@@ -102,6 +111,6 @@ public final class DeviceModel {
             b += FeatureSet.bytesFor(k.maxKeys());
         }
         return b + 2 * PeerOperations.bytes() + ValueRanges.bytes() + FeatureSet.bytesFor(PENDING_MAX)
-            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32;
+            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32 + 40;
     }
 }

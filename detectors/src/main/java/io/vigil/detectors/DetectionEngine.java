@@ -126,7 +126,7 @@ public final class DetectionEngine implements ObservationHandler {
             }
         }
 
-        if (detecting && (d.novelties > 0 || d.hasOperation || src != null)) {
+        if (detecting && (src != null || dst != null)) {
             for (Detector detector : detectors) {
                 detector.inspect(d);
             }

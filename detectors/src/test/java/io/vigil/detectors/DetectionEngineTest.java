@@ -41,7 +41,8 @@ class DetectionEngineTest {
         engine = new DetectionEngine(inventory.table(), LearningPlan.forDuration(LEARN_SECONDS * SECOND), aggregator,
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
                 new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
-                new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector()),
+                new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector(),
+                new DnsAbuseDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -96,7 +97,28 @@ class DetectionEngineTest {
         byte[] b = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         System.arraycopy(b, 0, o.dns.qname, 0, b.length);
         o.dns.qnameLength = b.length;
+        int longest = 0;
+        for (String label : name.split("\\.")) {
+            longest = Math.max(longest, label.length());
+        }
+        o.dns.qnameLongestLabel = longest;
         deliver();
+    }
+
+    private void dnsAnswer(long t, int client, String name, int rcode) {
+        dnsQuery(t, client, name);
+        o.type = ObservationType.DNS_QUERY;
+        o.timestampNanos = t + SECOND / 100;
+        long c = o.srcIpLo;
+        o.srcIpLo = o.dstIpLo;
+        o.dstIpLo = c;
+        o.srcPort = 53;
+        o.dstPort = clientPort;
+        o.dns.isResponse = true;
+        o.dns.rcode = rcode;
+        deliver();
+        o.dns.isResponse = false;
+        o.dns.rcode = 0;
     }
 
     private void opcuaOpenNone(long t, int client, int server) {
@@ -346,6 +368,32 @@ class DetectionEngineTest {
         assertEquals("OPC UA server 10.1.5.1 got an OPC UA secure channel with SecurityPolicy None from 10.1.4.20; in 3 h "
             + "other clients used None, this one never did.", insecure.get(0).explanation());
         assertEquals(3, insecure.get(0).severity());
+    }
+
+    @Test
+    void dnsTunnellingAndGeneratedNamesButNotOrdinaryFailures() {
+        long t = learnPolling();
+        int workstation = ip(10, 2, 0, 3);
+        for (int i = 0; i < 12; i++) {
+            dnsAnswer(t + i * SECOND, workstation, "printer-" + (i % 3) + ".corp.example", 3); // ordinary NXDOMAINs
+        }
+        assertEquals(List.of(), types());
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 12; i++) {
+            StringBuilder label = new StringBuilder();
+            for (int k = 0; k < 20; k++) {
+                label.append("bcdfghjklmnpqrstvwxz0123456789".charAt(r.nextInt(30)));
+            }
+            dnsAnswer(t + 20 * SECOND + i * SECOND, workstation, label + ".com", 3);
+        }
+        assertEquals(List.of(AlertType.DGA_LOOKUPS), types());
+        String data = "mfzwizltoq2gk4tfmvzgc3tfmvzgc3ltmfzwizltoq2gk4tfmvzg";
+        for (int i = 0; i < 40; i++) {
+            dnsQuery(t + 40 * SECOND + i * SECOND / 4, HMI, data.substring(i % 5) + i + ".t.evil.example");
+        }
+        assertEquals(List.of(AlertType.DGA_LOOKUPS, AlertType.DNS_TUNNELLING), types());
+        assertTrue(alerts.get(1).explanation().startsWith("HMI/SCADA 10.1.3.10: 30 of its 30 DNS queries carried labels"),
+            alerts.get(1).explanation());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.vigil.detectors.ScanDetector;
 import io.vigil.detectors.ShadowAiDetector;
 import io.vigil.detectors.DetectionEngine;
 import io.vigil.detectors.Detector;
+import io.vigil.detectors.DnsAbuseDetector;
 import io.vigil.detectors.IndustrialOperationDetector;
 import io.vigil.detectors.InsecureSessionDetector;
 import io.vigil.detectors.LearningPlan;
@@ -64,7 +65,8 @@ public final class SensorSession implements AutoCloseable {
     private static List<Detector> detectors(DeviceInventory inventory) {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
             new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
-            new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector());
+            new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector(),
+            new DnsAbuseDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
