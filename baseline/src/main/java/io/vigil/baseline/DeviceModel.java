@@ -21,6 +21,7 @@ public final class DeviceModel {
     private FeatureSet pending;
     private ScanWindow scanWindow;
     private DnsActivity dnsActivity;
+    private Beacons beacons;
     private boolean reportedAsNew;
 
     /** The set of this kind, created on first use. */
@@ -95,6 +96,14 @@ public final class DeviceModel {
         return dnsActivity;
     }
 
+    /** Connection timing to the device's recent external destinations, for beacon detection. */
+    public Beacons beacons() {
+        if (beacons == null) {
+            beacons = new Beacons();
+        }
+        return beacons;
+    }
+
     /** Whether the device was already reported as new (so its later observations need no lookup). */
     public boolean reportedAsNew() {
         return reportedAsNew;
@@ -111,6 +120,6 @@ public final class DeviceModel {
             b += FeatureSet.bytesFor(k.maxKeys());
         }
         return b + 2 * PeerOperations.bytes() + ValueRanges.bytes() + FeatureSet.bytesFor(PENDING_MAX)
-            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32 + 40;
+            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32 + 40 + Beacons.bytes();
     }
 }

@@ -18,6 +18,7 @@ public enum AlertType {
     VALUE_OUT_OF_RANGE("Written value outside its learned range", "T0836", "Modify Parameter", 4),
     SCAN("Network scan", "T0846", "Remote System Discovery", 3),
     ARP_SPOOFING("IP address claimed by another MAC in ARP", "T0830", "Adversary-in-the-Middle", 4),
+    BEACONING("Beaconing to a rare external destination", "T1071", "Application Layer Protocol", 4),
     DNS_TUNNELLING("DNS tunnelling", "T1071.004", "Application Layer Protocol: DNS", 4),
     DGA_LOOKUPS("Lookups of generated domain names", "T1568.002", "Dynamic Resolution: Domain Generation Algorithms", 4),
     SHADOW_AI("Generative-AI service used by a host that never used one", "T1567", "Exfiltration Over Web Service", 2),

@@ -42,7 +42,7 @@ class DetectionEngineTest {
             List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
                 new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
                 new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector(),
-                new DnsAbuseDetector()),
+                new DnsAbuseDetector(), new BeaconDetector()),
             DetectionEngine.DEFAULT_MIN_SURPRISE_BITS);
     }
 
@@ -394,6 +394,26 @@ class DetectionEngineTest {
         assertEquals(List.of(AlertType.DGA_LOOKUPS, AlertType.DNS_TUNNELLING), types());
         assertTrue(alerts.get(1).explanation().startsWith("HMI/SCADA 10.1.3.10: 30 of its 30 DNS queries carried labels"),
             alerts.get(1).explanation());
+    }
+
+    @Test
+    void steadyConnectionsToARareExternalAddressAreABeaconButPopularOrIrregularOnesAreNot() {
+        long t = learnPolling();
+        int c2 = ip(203, 0, 113, 9);
+        int updates = ip(198, 51, 100, 1);
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 12; i++) {
+            long at = t + i * 60 * SECOND;
+            flow(at + r.nextInt(1000) * 1_000_000L, HMI, c2, 443); // every 60 s, under 1 s of jitter
+            for (int w = 1; w <= 3; w++) {
+                flow(at + w * SECOND, ip(10, 2, 0, w), updates, 443); // three hosts, the same periodic check
+            }
+            flow(at + (5 + r.nextInt(50)) * SECOND, ip(10, 2, 0, 9), ip(192, 0, 2, 77), 443); // irregular
+        }
+        List<Alert> beacons = alerts.stream().filter(a -> a.type() == AlertType.BEACONING).collect(Collectors.toList());
+        assertEquals(1, beacons.size(), types().toString());
+        assertTrue(beacons.get(0).explanation().startsWith("HMI/SCADA 10.1.3.10 connected to external 203.0.113.9 "
+            + "(tcp/443) 8 times every 60 s with "), beacons.get(0).explanation());
     }
 
     @Test

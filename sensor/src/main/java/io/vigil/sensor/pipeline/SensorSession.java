@@ -3,6 +3,7 @@ package io.vigil.sensor.pipeline;
 import io.vigil.baseline.Device;
 import io.vigil.baseline.DeviceInventory;
 import io.vigil.detectors.AlertAggregator;
+import io.vigil.detectors.BeaconDetector;
 import io.vigil.detectors.ArpSpoofingDetector;
 import io.vigil.detectors.ScanDetector;
 import io.vigil.detectors.ShadowAiDetector;
@@ -66,7 +67,7 @@ public final class SensorSession implements AutoCloseable {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
             new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
             new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector(),
-            new DnsAbuseDetector());
+            new DnsAbuseDetector(), new BeaconDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
