@@ -54,7 +54,7 @@ public final class BeaconDetector implements Detector {
         if (d.known(cause)) {
             return;
         }
-        String proto = o.ipProto == 6 ? "tcp" : o.ipProto == 17 ? "udp" : "ip proto " + o.ipProto;
+        String proto = Summaries.ipProtocol(o.ipProto);
         String explanation = Roles.of(client) + " " + client.ip() + " connected to external " + destination + " ("
             + proto + "/" + o.dstPort + ") " + n + " times every " + Math.round(mean) + " s with "
             + Math.round(jitter * 100) + " % jitter; " + clientsPerDestination.count(dest)

@@ -30,7 +30,7 @@ public final class NewPeerDetector implements Detector {
         }
         d.alerted(i);
         FeatureSet peers = server.model().featuresIfAny(FeatureKind.PEER_AS_SERVER);
-        String proto = o.ipProto == 6 ? "tcp" : o.ipProto == 17 ? "udp" : "ip proto " + o.ipProto;
+        String proto = Summaries.ipProtocol(o.ipProto);
         int known = peers == null ? 0 : peers.size();
         String explanation = Roles.of(server) + " " + server.ip() + " got a first " + proto + "/" + o.dstPort
             + " connection from " + peer + "; in " + d.learnedFor() + " it had " + known + " known peer/port "

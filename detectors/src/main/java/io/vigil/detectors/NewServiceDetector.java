@@ -27,7 +27,7 @@ public final class NewServiceDetector implements Detector {
             return;
         }
         Observation o = d.observation();
-        String service = proto(o.ipProto) + "/" + o.dstPort;
+        String service = Summaries.ipProtocol(o.ipProto) + "/" + o.dstPort;
         String cause = "new_service|" + server.id() + "|" + service;
         d.alerted(i);
         if (d.known(cause)) {
@@ -35,7 +35,7 @@ public final class NewServiceDetector implements Detector {
         }
         FeatureSet served = server.model().featuresIfAny(FeatureKind.SERVICE_SERVED);
         List<String> known = new ArrayList<>();
-        served.forEach((key, count, first) -> known.add(proto(FeatureKeys.serviceProtocol(key)) + "/"
+        served.forEach((key, count, first) -> known.add(Summaries.ipProtocol(FeatureKeys.serviceProtocol(key)) + "/"
             + FeatureKeys.servicePort(key)));
         known.sort(null);
         String list = known.size() <= MAX_LISTED ? String.join(", ", known)
@@ -44,10 +44,7 @@ public final class NewServiceDetector implements Detector {
             + "client " + io.vigil.protocols.IpAddresses.toString(o.srcIpHi, o.srcIpLo) + "); in " + d.learnedFor()
             + " it answered only on " + (known.isEmpty() ? "nothing" : list) + ".";
         d.raise(AlertType.NEW_SERVICE, cause, AlertType.NEW_SERVICE.baseSeverity(), Detection.score(d.surprise(i)),
-            Detection.confidence(d.evidenceBehind(i)), explanation, server, proto(o.ipProto), null);
+            Detection.confidence(d.evidenceBehind(i)), explanation, server, Summaries.ipProtocol(o.ipProto), null);
     }
 
-    private static String proto(int ipProto) {
-        return ipProto == 6 ? "tcp" : ipProto == 17 ? "udp" : "ip proto " + ipProto;
-    }
 }

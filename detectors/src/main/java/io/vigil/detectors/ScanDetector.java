@@ -5,6 +5,7 @@ import io.vigil.baseline.FeatureKeys;
 import io.vigil.baseline.FeatureKind;
 import io.vigil.baseline.ScanWindow;
 import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
@@ -66,6 +67,7 @@ public final class ScanDetector implements Detector {
         if (d.known(cause)) {
             return;
         }
+        String proto = arp ? "arp" : Summaries.ipProtocol(o.ipProto);
         String what;
         switch (kind) {
             case "ARP sweep":
@@ -75,7 +77,7 @@ public final class ScanDetector implements Detector {
                 what = "pinged " + w.hosts() + " hosts";
                 break;
             case "horizontal scan":
-                what = "made first contact with " + w.hosts() + " hosts on " + proto(o) + "/" + w.firstPort();
+                what = "made first contact with " + w.hosts() + " hosts on " + proto + "/" + w.firstPort();
                 break;
             case "vertical scan":
                 what = "made first contact with " + w.ports() + " ports of " + IpAddresses.toString(o.dstIpHi, o.dstIpLo);
@@ -85,16 +87,22 @@ public final class ScanDetector implements Detector {
         }
         long seconds = Math.max(1, (o.timestampNanos - w.startNanos()) / 1_000_000_000L);
         String explanation = Roles.of(scanner) + " " + scanner.ip() + " " + what + " within " + seconds + " s ("
-            + (kind.startsWith("ARP") ? "an " : "a ") + kind + "); before this burst it had contacted " + Math.max(0, learnedPairs(scanner) - (w.probes() - 1))
-            + " peer/port pairs in all (learning: " + d.learnedFor() + ").";
+            + (kind.startsWith("ARP") ? "an " : "a ") + kind + "); before this burst it had contacted "
+            + Math.max(0, learnedPairs(scanner) - (w.probes() - 1)) + " peer/port pairs in all (learning: "
+            + d.learnedFor() + ").";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("scan_kind", kind);
         details.put("hosts", w.hosts());
         details.put("ports", w.ports());
         details.put("probes", w.probes());
-        d.raise(AlertType.SCAN, cause, AlertType.SCAN.baseSeverity() + (w.firstPort() == 502 || w.firstPort() == 102
-            || w.firstPort() == 44818 || w.firstPort() == 20000 || w.firstPort() == 2404 ? 1 : 0), 80, 90, explanation,
-            scanner, arp ? "arp" : proto(o), details);
+        int severity = AlertType.SCAN.baseSeverity() + (isControlPort(w.firstPort()) ? 1 : 0);
+        d.raise(AlertType.SCAN, cause, severity, 80, 90, explanation, scanner, proto, details);
+    }
+
+    /** A sweep of an industrial control port (Modbus, S7, CIP, DNP3, IEC 104) is looking for PLCs. */
+    private static boolean isControlPort(int port) {
+        return port == AppProtocol.MODBUS.port() || port == AppProtocol.S7COMM.port() || port == AppProtocol.ENIP.port()
+            || port == AppProtocol.DNP3.port() || port == AppProtocol.IEC104.port();
     }
 
     private static int learnedPairs(Device d) {
@@ -102,7 +110,4 @@ public final class ScanDetector implements Detector {
         return set == null ? 0 : set.size();
     }
 
-    private static String proto(Observation o) {
-        return o.ipProto == 6 ? "tcp" : o.ipProto == 17 ? "udp" : "ip proto " + o.ipProto;
-    }
 }

@@ -16,7 +16,7 @@ final class Summaries {
         }
         switch (o.type) {
             case FLOW_START:
-                return (o.ipProto == 6 ? "tcp" : o.ipProto == 17 ? "udp" : "ip proto " + o.ipProto)
+                return ipProtocol(o.ipProto)
                     + " connection to port " + o.dstPort;
             case ARP_CLAIM:
                 return "arp claim";
@@ -24,6 +24,11 @@ final class Summaries {
                 return o.type.name().toLowerCase(java.util.Locale.ROOT)
                     + (o.appProtocol != null ? " " + o.appProtocol.label() : "");
         }
+    }
+
+    /** "tcp", "udp" or "ip proto 47": the transport as alerts name it. */
+    static String ipProtocol(int ipProto) {
+        return ipProto == 6 ? "tcp" : ipProto == 17 ? "udp" : "ip proto " + ipProto;
     }
 
     /** "modbus FC6 write register 40012 value 1234.0". */
