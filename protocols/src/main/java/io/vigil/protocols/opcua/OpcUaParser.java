@@ -548,14 +548,7 @@ public final class OpcUaParser {
                 int n = arrayLength();
                 m.nodes.total = n;
                 for (int i = 0; i < n && !bad; i++) {
-                    int slot = nodeId(m.nodes, false);
-                    int attr = (int) u32();
-                    if (slot >= 0) {
-                        m.nodes.attributeId[slot] = attr;
-                    }
-                    string(); // index range
-                    u16(); // data encoding: QualifiedName
-                    string();
+                    readValueId(m);
                 }
                 break;
             }
@@ -618,14 +611,7 @@ public final class OpcUaParser {
                 int n = arrayLength();
                 m.nodes.total = n;
                 for (int i = 0; i < n && !bad; i++) {
-                    int slot = nodeId(m.nodes, false);
-                    int attr = (int) u32();
-                    if (slot >= 0) {
-                        m.nodes.attributeId[slot] = attr;
-                    }
-                    string(); // index range
-                    u16(); // data encoding: QualifiedName
-                    string();
+                    readValueId(m);
                     i32(); // monitoring mode
                     u32(); // client handle
                     i64(); // sampling interval
@@ -650,6 +636,25 @@ public final class OpcUaParser {
         }
     }
 
+    /** A ReadValueId (Read and CreateMonitoredItems): its NodeId and attribute kept, index range and encoding skipped. */
+    private void readValueId(OpcUaMessage m) {
+        int slot = nodeId(m.nodes, false);
+        int attr = (int) u32();
+        if (slot >= 0) {
+            m.nodes.attributeId[slot] = attr;
+        }
+        string(); // index range
+        u16(); // data encoding: QualifiedName
+        string();
+    }
+
+    /** Keeps a per-operation status code of a response, up to MAX_STATUS and only while the body is sound. */
+    private void recordStatus(OpcUaMessage m, long status) {
+        if (m.statusCount < OpcUaMessage.MAX_STATUS && !bad) {
+            m.statusCodes[m.statusCount++] = status;
+        }
+    }
+
     private void responseBody(long id, OpcUaMessage m) {
         switch ((int) id) {
             case OpcUaNames.READ_RESPONSE: {
@@ -657,9 +662,7 @@ public final class OpcUaParser {
                 m.statusTotal = n;
                 for (int i = 0; i < n && !bad; i++) {
                     long status = dataValue(null, -1);
-                    if (m.statusCount < OpcUaMessage.MAX_STATUS && !bad) {
-                        m.statusCodes[m.statusCount++] = status;
-                    }
+                    recordStatus(m, status);
                 }
                 break;
             }
@@ -668,9 +671,7 @@ public final class OpcUaParser {
                 m.statusTotal = n;
                 for (int i = 0; i < n && !bad; i++) {
                     long status = u32();
-                    if (m.statusCount < OpcUaMessage.MAX_STATUS && !bad) {
-                        m.statusCodes[m.statusCount++] = status;
-                    }
+                    recordStatus(m, status);
                 }
                 break;
             }
@@ -679,9 +680,7 @@ public final class OpcUaParser {
                 m.statusTotal = n;
                 for (int i = 0; i < n && !bad; i++) {
                     long status = u32();
-                    if (m.statusCount < OpcUaMessage.MAX_STATUS && !bad) {
-                        m.statusCodes[m.statusCount++] = status;
-                    }
+                    recordStatus(m, status);
                     int k = arrayLength(); // input argument results
                     skipFixed(k, 4);
                     k = arrayLength();
