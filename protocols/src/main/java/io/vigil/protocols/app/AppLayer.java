@@ -157,6 +157,17 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         this.stateOfSlot = new Object[maxFlows];
     }
 
+    /** Counts the flow as classified and returns its protocol byte. */
+    private byte classified(AppProtocol protocol, byte code) {
+        counters.flowsClassified(protocol);
+        return code;
+    }
+
+    /** The current packet uses the protocol's registered port on either side. */
+    private boolean onPort(AppProtocol protocol) {
+        return current.dstPort == protocol.port() || current.srcPort == protocol.port();
+    }
+
     /** The flow's state if it is of this type (a slot's previous flow may have left another protocol's), else null. */
     private <T> T stateIf(int slot, Class<T> type) {
         Object state = stateOfSlot[slot];
@@ -202,46 +213,41 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private byte classifyTcp(byte[] buf, int off, int len, int slot, boolean fromClient) {
         DecodedPacket p = current;
         if (p.dstPort == DnsParser.DNS_PORT || p.srcPort == DnsParser.DNS_PORT) {
-            counters.flowsClassified(AppProtocol.DNS);
-            return DNS;
+            return classified(AppProtocol.DNS, DNS);
         }
         byte dnp3 = classifyDnp3(buf, off, len, slot);
         if (dnp3 != OTHER) {
             return dnp3;
         }
-        boolean modbusPort = p.dstPort == AppProtocol.MODBUS.port() || p.srcPort == AppProtocol.MODBUS.port();
+        boolean modbusPort = onPort(AppProtocol.MODBUS);
         if (modbusPort && currentMidstream) {
-            counters.flowsClassified(AppProtocol.MODBUS);
-            return MODBUS;
+            return classified(AppProtocol.MODBUS, MODBUS);
         }
-        boolean opcuaPort = p.dstPort == AppProtocol.OPCUA.port() || p.srcPort == AppProtocol.OPCUA.port();
+        boolean opcuaPort = onPort(AppProtocol.OPCUA);
         if (opcuaPort && currentMidstream) {
-            counters.flowsClassified(AppProtocol.OPCUA);
-            return OPCUA;
+            return classified(AppProtocol.OPCUA, OPCUA);
         }
-        boolean mqttPort = p.dstPort == AppProtocol.MQTT.port() || p.srcPort == AppProtocol.MQTT.port();
+        boolean mqttPort = onPort(AppProtocol.MQTT);
         if (mqttPort || (buf[off] & 0xFF) == 0x10) {
             byte decided = classifyMqtt(buf, off, len, slot, mqttPort);
             if (decided != OTHER) {
                 return decided;
             }
         }
-        boolean iec104Port = p.dstPort == AppProtocol.IEC104.port() || p.srcPort == AppProtocol.IEC104.port();
+        boolean iec104Port = onPort(AppProtocol.IEC104);
         if (iec104Port || (buf[off] & 0xFF) == Iec104Parser.START) {
             byte decided = classifyIec104(buf, off, len, slot, fromClient, iec104Port);
             if (decided != OTHER) {
                 return decided;
             }
         }
-        boolean enipPort = p.dstPort == AppProtocol.ENIP.port() || p.srcPort == AppProtocol.ENIP.port();
+        boolean enipPort = onPort(AppProtocol.ENIP);
         if (enipPort && currentMidstream) {
-            counters.flowsClassified(AppProtocol.ENIP);
-            return ENIP;
+            return classified(AppProtocol.ENIP, ENIP);
         }
-        boolean s7Port = p.dstPort == AppProtocol.S7COMM.port() || p.srcPort == AppProtocol.S7COMM.port();
+        boolean s7Port = onPort(AppProtocol.S7COMM);
         if (s7Port && currentMidstream) {
-            counters.flowsClassified(AppProtocol.S7COMM);
-            return S7COMM;
+            return classified(AppProtocol.S7COMM, S7COMM);
         }
         if (len < MBAP_HEADER || enipPort && len < EnipParser.HEADER) {
             return UNDECIDED;
@@ -252,16 +258,14 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 counters.mismatch(AppProtocol.OPCUA);
                 listener.onProtocolMismatch(p, slot, AppProtocol.OPCUA);
             }
-            counters.flowsClassified(AppProtocol.OPCUA);
-            return OPCUA;
+            return classified(AppProtocol.OPCUA, OPCUA);
         }
         if (modbusPort) {
             if (!ModbusParser.plausibleFraming(buf, off, len)) {
                 counters.mismatch(AppProtocol.MODBUS);
                 listener.onProtocolMismatch(p, slot, AppProtocol.MODBUS);
             }
-            counters.flowsClassified(AppProtocol.MODBUS);
-            return MODBUS;
+            return classified(AppProtocol.MODBUS, MODBUS);
         }
         if (enipPort || EnipParser.looksLikeEnip(buf, off, len)) {
             // Same rule as Modbus on 502: parse whatever is on 44818, report what does not start like ENIP.
@@ -269,8 +273,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 counters.mismatch(AppProtocol.ENIP);
                 listener.onProtocolMismatch(p, slot, AppProtocol.ENIP);
             }
-            counters.flowsClassified(AppProtocol.ENIP);
-            return ENIP;
+            return classified(AppProtocol.ENIP, ENIP);
         }
         if (s7Port) {
             // Same rule as Modbus on 502: parse whatever is on 102, report what does not start with a TPKT.
@@ -278,47 +281,39 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 counters.mismatch(AppProtocol.S7COMM);
                 listener.onProtocolMismatch(p, slot, AppProtocol.S7COMM);
             }
-            counters.flowsClassified(AppProtocol.S7COMM);
-            return S7COMM;
+            return classified(AppProtocol.S7COMM, S7COMM);
         }
         int s7 = S7Parser.detect(buf, off, len);
         if (s7 == S7Parser.DETECT_YES) {
-            counters.flowsClassified(AppProtocol.S7COMM);
-            return S7COMM;
+            return classified(AppProtocol.S7COMM, S7COMM);
         }
         if (s7 == S7Parser.DETECT_MORE) {
             return UNDECIDED; // a CR (or CC) with TSAPs: S7 once a DT carries 0x32/0x72
         }
         boolean netbiosPort = p.dstPort == SmbParser.NETBIOS_PORT || p.srcPort == SmbParser.NETBIOS_PORT;
-        if (netbiosPort || p.dstPort == AppProtocol.SMB.port() || p.srcPort == AppProtocol.SMB.port()) {
+        if (netbiosPort || onPort(AppProtocol.SMB)) {
             // Same rule as Modbus on 502: parse whatever is on 445/139 (the parser hunts for the next SMB header),
             // report a stream that does not start like SMB unless the capture joined it mid-stream.
             if (!currentMidstream && !SmbParser.looksLikeSmb(buf, off, len, netbiosPort)) {
                 counters.mismatch(AppProtocol.SMB);
                 listener.onProtocolMismatch(p, slot, AppProtocol.SMB);
             }
-            counters.flowsClassified(AppProtocol.SMB);
-            return SMB;
+            return classified(AppProtocol.SMB, SMB);
         }
         if (SmbParser.looksLikeSmb(buf, off, len, false)) {
-            counters.flowsClassified(AppProtocol.SMB);
-            return SMB;
+            return classified(AppProtocol.SMB, SMB);
         }
         if (TlsParser.looksLikeTls(buf, off, len)) {
-            counters.flowsClassified(AppProtocol.TLS);
-            return TLS;
+            return classified(AppProtocol.TLS, TLS);
         }
         if (HttpParser.looksLikeHttp(buf, off, len)) {
-            counters.flowsClassified(AppProtocol.HTTP);
-            return HTTP;
+            return classified(AppProtocol.HTTP, HTTP);
         }
         if (SshParser.looksLikeSsh(buf, off, len)) {
-            counters.flowsClassified(AppProtocol.SSH);
-            return SSH;
+            return classified(AppProtocol.SSH, SSH);
         }
         if (ModbusParser.looksLikeModbus(buf, off, len)) {
-            counters.flowsClassified(AppProtocol.MODBUS);
-            return MODBUS;
+            return classified(AppProtocol.MODBUS, MODBUS);
         }
         return OTHER;
     }
@@ -339,8 +334,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 return OTHER;
             }
             if (currentMidstream) {
-                counters.flowsClassified(AppProtocol.IEC104);
-                return IEC104;
+                return classified(AppProtocol.IEC104, IEC104);
             }
             if (len < 6) {
                 return UNDECIDED;
@@ -349,8 +343,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 counters.mismatch(AppProtocol.IEC104);
                 listener.onProtocolMismatch(p, slot, AppProtocol.IEC104);
             }
-            counters.flowsClassified(AppProtocol.IEC104);
-            return IEC104;
+            return classified(AppProtocol.IEC104, IEC104);
         }
         if (ModbusParser.looksLikeModbus(buf, off, len)) {
             return OTHER;
@@ -360,8 +353,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         int theirs = fromClient ? 2 : 1;
         if (verdict == Iec104Parser.YES
             || verdict == Iec104Parser.ONE && (iec104FirstApdu[slot] & theirs) != 0) {
-            counters.flowsClassified(AppProtocol.IEC104);
-            return IEC104;
+            return classified(AppProtocol.IEC104, IEC104);
         }
         if (verdict == Iec104Parser.ONE) {
             iec104FirstApdu[slot] |= (byte) mine;
@@ -386,13 +378,11 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
                 counters.mismatch(AppProtocol.MQTT);
                 listener.onProtocolMismatch(current, slot, AppProtocol.MQTT);
             }
-            counters.flowsClassified(AppProtocol.MQTT);
-            return MQTT;
+            return classified(AppProtocol.MQTT, MQTT);
         }
         int verdict = MqttParser.detectConnect(buf, off, len);
         if (verdict == MqttParser.YES) {
-            counters.flowsClassified(AppProtocol.MQTT);
-            return MQTT;
+            return classified(AppProtocol.MQTT, MQTT);
         }
         return verdict == MqttParser.MAYBE ? UNDECIDED : OTHER;
     }
@@ -408,8 +398,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
         DecodedPacket p = current;
         boolean port = p.dstPort == Dnp3Parser.PORT || p.srcPort == Dnp3Parser.PORT;
         if (port && currentMidstream) {
-            counters.flowsClassified(AppProtocol.DNP3);
-            return DNP3;
+            return classified(AppProtocol.DNP3, DNP3);
         }
         if (!port && !Dnp3Parser.startsLikeDnp3(buf, off, len)) {
             return OTHER;
@@ -425,8 +414,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             counters.mismatch(AppProtocol.DNP3);
             listener.onProtocolMismatch(p, slot, AppProtocol.DNP3);
         }
-        counters.flowsClassified(AppProtocol.DNP3);
-        return DNP3;
+        return classified(AppProtocol.DNP3, DNP3);
     }
 
     private void onUdp(DecodedPacket p, byte[] frame, int slot, boolean fromClient) {
@@ -454,7 +442,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             }
             return;
         }
-        if (p.dstPort == AppProtocol.ENIP.port() || p.srcPort == AppProtocol.ENIP.port()) {
+        if (onPort(AppProtocol.ENIP)) {
             if (enip.parseDatagram(frame, off, len, p.dstPort == AppProtocol.ENIP.port(), enipMessage)) {
                 counters.pdu(AppProtocol.ENIP, enipMessage.malformed);
                 listener.onEnip(p, slot, enipMessage);
@@ -484,7 +472,7 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             onDnp3Datagram(p, frame, slot, fromClient, dnp3Port);
             return;
         }
-        boolean bacnetPort = p.dstPort == AppProtocol.BACNET.port() || p.srcPort == AppProtocol.BACNET.port();
+        boolean bacnetPort = onPort(AppProtocol.BACNET);
         if (!bacnetPort && !BacnetParser.looksLikeBacnet(frame, p.payloadOffset, p.payloadLength)) {
             return;
         }
