@@ -26,7 +26,6 @@ public final class AlertAggregator {
     private final int shard;
     private long sequence;
     private long raised;
-    private long repeats;
 
     public AlertAggregator(int shard, AlertSink sink) {
         this.shard = shard;
@@ -40,7 +39,6 @@ public final class AlertAggregator {
             return false;
         }
         a.repeat(evidence);
-        repeats++;
         return true;
     }
 
@@ -82,10 +80,6 @@ public final class AlertAggregator {
 
     public long raised() {
         return raised;
-    }
-
-    public long repeats() {
-        return repeats;
     }
 
     /** Alerts raised so far, oldest first (a copy; for tests and reports). */

@@ -2,7 +2,6 @@ package io.vigil.detectors;
 
 import io.vigil.baseline.Device;
 import io.vigil.baseline.FeatureKind;
-import io.vigil.baseline.FeatureSet;
 import io.vigil.baseline.IndustrialOperation;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.observe.Observation;
@@ -137,9 +136,4 @@ public final class Detection {
             o.srcPort, IpAddresses.toString(o.dstIpHi, o.dstIpLo), o.dstPort, Summaries.of(o));
     }
 
-    /** Observations behind a device's set of this kind (0 when it has none). */
-    public static long learned(Device d, FeatureKind kind) {
-        FeatureSet s = d == null ? null : d.model().featuresIfAny(kind);
-        return s == null ? 0 : s.observations();
-    }
 }
