@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Passive network anomaly sensor for converged IT/OT/IoT networks.",
-    subcommands = {ReplayCommand.class, CaptureCommand.class, DecodeCommand.class, DevicesCommand.class,
+    subcommands = {ReplayCommand.class, CaptureCommand.class, DecodeCommand.class, DevicesCommand.class, EvaluateCommand.class,
         CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable {
     public static final int EXIT_OK = 0;

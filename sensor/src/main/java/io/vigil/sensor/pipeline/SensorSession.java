@@ -13,6 +13,7 @@ import io.vigil.detectors.DnsAbuseDetector;
 import io.vigil.detectors.IndustrialOperationDetector;
 import io.vigil.detectors.InsecureSessionDetector;
 import io.vigil.detectors.LearningPlan;
+import io.vigil.detectors.NaiveNoveltyDetector;
 import io.vigil.detectors.NewDeviceDetector;
 import io.vigil.detectors.NewPeerDetector;
 import io.vigil.detectors.NewServiceDetector;
@@ -57,7 +58,7 @@ public final class SensorSession implements AutoCloseable {
             inventories.add(inventory);
             DetectionSetup d = detection != null ? detection : learnOnly;
             engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, d.sink()),
-                detectors(inventory), d.minSurpriseBits()));
+                d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory), d.minSurpriseBits()));
         }
         this.pipeline = new Pipeline(config, this::handlersFor, producers, endReason);
     }
