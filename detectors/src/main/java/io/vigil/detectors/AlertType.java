@@ -22,7 +22,9 @@ public enum AlertType {
     DNS_TUNNELLING("DNS tunnelling", "T1071.004", "Application Layer Protocol: DNS", 4),
     DGA_LOOKUPS("Lookups of generated domain names", "T1568.002", "Dynamic Resolution: Domain Generation Algorithms", 4),
     SHADOW_AI("Generative-AI service used by a host that never used one", "T1567", "Exfiltration Over Web Service", 2),
-    INSECURE_SESSION("New OPC UA session without security", "T0859", "Valid Accounts", 3);
+    INSECURE_SESSION("New OPC UA session without security", "T0859", "Valid Accounts", 3),
+    PROTOCOL_EXPLOIT("Protocol field crafted to break the receiver's parser", "T1210",
+        "Exploitation of Remote Services", 5);
 
     private final String title;
     private final String techniqueId;

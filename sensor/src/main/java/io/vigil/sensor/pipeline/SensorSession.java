@@ -17,6 +17,7 @@ import io.vigil.detectors.NaiveNoveltyDetector;
 import io.vigil.detectors.NewDeviceDetector;
 import io.vigil.detectors.NewPeerDetector;
 import io.vigil.detectors.NewServiceDetector;
+import io.vigil.detectors.ProtocolExploitDetector;
 import io.vigil.detectors.ValueRangeDetector;
 import io.vigil.export.flows.FlowLogWriter;
 import io.vigil.export.inventory.Inventory;
@@ -68,7 +69,7 @@ public final class SensorSession implements AutoCloseable {
         return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
             new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
             new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector(),
-            new DnsAbuseDetector(), new BeaconDetector());
+            new DnsAbuseDetector(), new BeaconDetector(), new ProtocolExploitDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
