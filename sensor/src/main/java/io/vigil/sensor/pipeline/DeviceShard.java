@@ -44,13 +44,25 @@ final class DeviceShard implements EventHandler<Observation> {
         }
         boolean ownsSource = owns(o.vlan, o.srcIpHi, o.srcIpLo);
         boolean ownsDestination = owns(o.vlan, o.dstIpHi, o.dstIpLo);
-        if (!ownsSource && !ownsDestination) {
+        if (!ownsSource && !ownsDestination && !namesOtherDevices(o)) {
             return;
         }
-        observations++;
+        if (ownsSource || ownsDestination) {
+            observations++;
+        }
         for (ObservationHandler h : handlers) {
             h.onObservation(o, ownsSource, ownsDestination);
         }
+    }
+
+    /**
+     * A DHCP request (sent from 0.0.0.0 for the address it asks for) and a DNS answer (naming the
+     * addresses it lists) name devices that neither endpoint's shard may own: every shard sees them
+     * and names its own devices.
+     */
+    private boolean namesOtherDevices(Observation o) {
+        return shards > 1 && (o.type == ObservationType.DHCP_MESSAGE
+            || (o.type == ObservationType.DNS_QUERY && o.dns.isResponse && o.dns.addressCount > 0));
     }
 
     private boolean owns(int vlan, long ipHi, long ipLo) {

@@ -62,7 +62,8 @@ class PipelineTest {
         }
     }
 
-    private record Outcome(long packets, long flows, Set<String> flowSet, long flowPackets, long devices) {
+    private record Outcome(long packets, long flows, Set<String> flowSet, long flowPackets, long devices,
+                           Set<String> names) {
     }
 
     private static Outcome run(int workers, int shards) throws Exception {
@@ -82,8 +83,16 @@ class PipelineTest {
         replay.replay(List.of(capture));
         assertTrue(pipeline.finish(60, TimeUnit.SECONDS));
         long devices = inventories.stream().mapToLong(i -> i.table().size()).sum();
+        Set<String> names = new HashSet<>();
+        for (DeviceInventory inv : inventories) {
+            for (var d : inv.table().devices()) {
+                if (d.name() != null) {
+                    names.add(d.id() + "=" + d.name() + "/" + d.nameSource());
+                }
+            }
+        }
         return new Outcome(pipeline.packetsProcessed(), pipeline.flowsStarted(), collector.ended,
-            collector.packets.get(), devices);
+            collector.packets.get(), devices, names);
     }
 
     @Test
@@ -97,6 +106,10 @@ class PipelineTest {
         assertEquals(one.flowSet(), many.flowSet(), "the same flows, whichever worker kept them");
         assertEquals(one.flowPackets(), many.flowPackets());
         assertEquals(one.devices(), many.devices(), "each device counted by exactly one shard");
+        // Names: the last DNS answer wins, so compare with the same single worker (the same order of answers).
+        Outcome twoShards = run(1, 2);
+        assertFalse(one.names().isEmpty(), "the capture names servers in DNS answers");
+        assertEquals(one.names(), twoShards.names(), "a DNS answer names devices whichever shard owns them");
     }
 
     @Test
