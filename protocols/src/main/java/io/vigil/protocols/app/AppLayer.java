@@ -707,6 +707,12 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     }
 
     @Override
+    public void onHeartbeat(boolean fromClient, int type, int payloadLength, int recordLength, boolean overflows) {
+        counters.pdu(AppProtocol.TLS, overflows);
+        listener.onTlsHeartbeat(current, currentSlot, fromClient, type, payloadLength, recordLength, overflows);
+    }
+
+    @Override
     public void onMessage(HttpMessage message) {
         counters.pdu(AppProtocol.HTTP, message.malformed);
         listener.onHttp(current, currentSlot, message);

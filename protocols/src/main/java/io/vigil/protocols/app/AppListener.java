@@ -34,6 +34,11 @@ public interface AppListener {
 
     void onTls(DecodedPacket packet, int flowSlot, TlsHello hello);
 
+    /** A cleartext TLS heartbeat; see {@link io.vigil.protocols.tls.TlsHelloSink#onHeartbeat}. */
+    default void onTlsHeartbeat(DecodedPacket packet, int flowSlot, boolean fromClient, int type, int payloadLength,
+                                int recordLength, boolean overflows) {
+    }
+
     void onHttp(DecodedPacket packet, int flowSlot, HttpMessage message);
 
     void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner);

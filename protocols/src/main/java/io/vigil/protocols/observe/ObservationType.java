@@ -18,6 +18,12 @@ public enum ObservationType {
     DNS_QUERY,
     /** A TLS ClientHello or ServerHello; details in {@link Observation#named}. */
     TLS_HELLO,
+    /**
+     * A cleartext TLS heartbeat; in {@link Observation#named}: code = 1 request / 2 response,
+     * number = declared payload length, address = record length, flag = the payload cannot fit the
+     * record with its required padding (the Heartbleed shape).
+     */
+    TLS_HEARTBEAT,
     /** An HTTP/1.x request or response head; details in {@link Observation#named}. */
     HTTP_MESSAGE,
     /** An SSH identification string; details in {@link Observation#named}. */

@@ -24,6 +24,9 @@ import java.security.NoSuchAlgorithmException;
  * bounded by its enclosing length; nothing throws on hostile input.
  */
 public final class TlsParser {
+    private static final byte HEARTBEAT = 24;
+    /** RFC 6520: a heartbeat message carries at least 16 bytes of random padding after its payload. */
+    private static final int HEARTBEAT_MIN_PADDING = 16;
     /** Largest record the RFC allows on the wire (TLSCiphertext: 2^14 + 2048). */
     static final int MAX_RECORD = 16384 + 2048;
     /** The most the parser leaves unconsumed while waiting for a handshake run to complete. */
@@ -74,6 +77,9 @@ public final class TlsParser {
             if (buf[pos] != 22) {
                 if (end - pos < 5 + rlen) {
                     break;
+                }
+                if (buf[pos] == HEARTBEAT && rlen >= 3) {
+                    heartbeat(buf, pos, rlen, fromClient, sink);
                 }
                 records++;
                 pos += 5 + rlen;
@@ -129,6 +135,21 @@ public final class TlsParser {
     /** The text the last JA4 hash covered (its c part for a ClientHello; tests and debugging; allocates). */
     String lastJa4Text() {
         return ja4.lastText();
+    }
+
+    /**
+     * Reports a heartbeat whose first byte is a request or response type. After ChangeCipherSpec the
+     * record is encrypted and that byte is ciphertext; a stateless parser cannot tell, but with AEAD
+     * suites it is the explicit nonce (a counter, 0 at first) and heartbeats are rare after the
+     * handshake anyway, which is where Heartbleed sends them.
+     */
+    private static void heartbeat(byte[] b, int p, int rlen, boolean fromClient, TlsHelloSink sink) {
+        int type = b[p + 5] & 0xFF;
+        if (type != 1 && type != 2) {
+            return;
+        }
+        int payload = u16(b, p + 6);
+        sink.onHeartbeat(fromClient, type, payload, rlen, payload + 3 + HEARTBEAT_MIN_PADDING > rlen);
     }
 
     /** Record payload length, or -1 when the header is not a TLS record header. */

@@ -125,6 +125,28 @@ class TlsParserTest {
     // ---- tests ----
 
     @Test
+    void heartbeatsAreReportedAndTheHeartbleedShapeOverflows() {
+        TlsParser p = new TlsParser();
+        List<String> beats = new ArrayList<>();
+        TlsHelloSink sink = new TlsHelloSink() {
+            @Override
+            public void onHello(TlsHello hello) {
+            }
+
+            @Override
+            public void onHeartbeat(boolean fromClient, int type, int payloadLength, int recordLength, boolean overflows) {
+                beats.add(type + "/" + payloadLength + "/" + recordLength + "/" + overflows);
+            }
+        };
+        byte[] keepAlive = record(24, cat(new byte[] {1}, u16(16), new byte[16], new byte[16]));
+        byte[] heartbleed = record(24, cat(new byte[] {1}, u16(0x4000)));
+        byte[] ciphertext = record(24, cat(new byte[] {(byte) 0x9c}, new byte[40])); // not a request/response type
+        byte[] stream = cat(record(22, handshake(1, clientHelloBody())), keepAlive, heartbleed, ciphertext);
+        assertEquals(stream.length, p.parse(stream, 0, stream.length, true, new TlsHello(), sink));
+        assertEquals(List.of("1/16/35/false", "1/16384/3/true"), beats);
+    }
+
+    @Test
     void clientHelloFieldsAndJa3() throws Exception {
         TlsParser p = new TlsParser();
         List<Seen> seen = parseAll(p, clientHello(), true);

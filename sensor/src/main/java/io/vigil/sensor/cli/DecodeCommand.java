@@ -251,6 +251,17 @@ final class DecodeCommand implements Callable<Integer> {
         }
 
         @Override
+        public void onTlsHeartbeat(DecodedPacket packet, int flowSlot, boolean fromClient, int type,
+                                   int payloadLength, int recordLength, boolean overflows) {
+            if (selection.has(AppProtocol.TLS)) {
+                pduLine(packet, AppProtocol.TLS).field("heartbeat", type == 1 ? "request" : "response")
+                    .field("payload_length", payloadLength).field("record_length", recordLength)
+                    .field("overflows", overflows);
+                emit();
+            }
+        }
+
+        @Override
         public void onHttp(DecodedPacket packet, int flowSlot, HttpMessage message) {
             if (selection.has(AppProtocol.HTTP)) {
                 PduJson.http(pduLine(packet, AppProtocol.HTTP), message);

@@ -260,6 +260,22 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onTlsHeartbeat(DecodedPacket p, int flowSlot, boolean fromClient, int type, int payloadLength,
+                               int recordLength, boolean overflows) {
+        long seq = observations.next();
+        try {
+            NamedOp n = appObservation(seq, ObservationType.TLS_HEARTBEAT, AppProtocol.TLS, p, flowSlot).named;
+            n.clear();
+            n.code = type;
+            n.number = payloadLength;
+            n.address = recordLength;
+            n.flag = overflows;
+        } finally {
+            published(seq);
+        }
+    }
+
+    @Override
     public void onHttp(DecodedPacket p, int flowSlot, HttpMessage message) {
         publishApp(ObservationType.HTTP_MESSAGE, AppProtocol.HTTP, p, flowSlot, message, FlowWorker::fillHttp);
     }
