@@ -186,8 +186,8 @@ public final class Device {
     }
 
     /**
-     * Names the device; a better source is not replaced by a worse one (DHCP, then mDNS/LLMNR,
-     * then DNS answers). Allocates only when the name changes.
+     * Names the device; a better source is not replaced by a worse one (DHCP, then NetBIOS or
+     * mDNS/LLMNR, then DNS answers). Allocates only when the name changes.
      */
     void name(byte[] buf, int len, String source) {
         if (len <= 0 || rank(source) < rank(nameSource)) {
@@ -206,9 +206,13 @@ public final class Device {
         nameSource = source;
     }
 
-    /** DHCP is the device's own claim; mDNS its own announcement; a DNS answer is someone else's record. */
+    /**
+     * DHCP is the device's own claim; a NetBIOS registration or mDNS its own announcement; a DNS answer
+     * is someone else's record.
+     */
     private static int rank(String source) {
-        return source == null ? -1 : source.equals("dhcp") ? 2 : source.equals("mdns") ? 1 : 0;
+        return source == null ? -1 : source.equals("dhcp") ? 2 : source.equals("mdns") || source.equals("netbios") ? 1
+            : 0;
     }
 
     void bacnetIdentity(int deviceInstance, int vendorId) {
@@ -223,7 +227,7 @@ public final class Device {
         return name;
     }
 
-    /** "dhcp", "mdns" or "dns". */
+    /** "dhcp", "netbios", "mdns" or "dns". */
     public String nameSource() {
         return nameSource;
     }

@@ -68,6 +68,9 @@ final class DeviceIdentity {
             case DHCP_MESSAGE:
                 dhcpName(o, src, table);
                 break;
+            case NETBIOS_NAME:
+                netbiosName(o, table);
+                break;
             case DNS_QUERY:
                 dnsNames(o, src, table);
                 break;
@@ -140,6 +143,21 @@ final class DeviceIdentity {
         }
         if (d != null) {
             d.name(n.name, n.nameLength, "dhcp");
+        }
+    }
+
+    /**
+     * A registration, refresh or positive answer states which address holds a workstation (0x00) or
+     * file-server (0x20) name; group and domain names (0x1B-0x1E) say nothing of one host.
+     */
+    private static void netbiosName(Observation o, DeviceTable table) {
+        NamedOp n = o.named;
+        if (n.mac != 1 || (n.number != 0x00 && n.number != 0x20) || n.address == 0) {
+            return;
+        }
+        Device d = table.find(o.vlan, IpAddresses.V4_MAPPED_HI, IpAddresses.v4MappedLo(n.address));
+        if (d != null) {
+            d.name(n.name, n.nameLength, "netbios");
         }
     }
 

@@ -4,6 +4,7 @@ import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.bacnet.BacnetNames;
 import io.vigil.protocols.bacnet.BacnetPdu;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.nbns.NbnsMessage;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.dns.DnsNames;
 import io.vigil.protocols.enip.EnipMessage;
@@ -239,6 +240,19 @@ public final class PduJson {
         }
         if (b.malformed) {
             j.field("malformed", true);
+        }
+    }
+
+    public static void nbns(JsonWriter j, NbnsMessage m) {
+        j.field("transaction_id", m.transactionId)
+            .field("is_response", m.response)
+            .field("opcode", m.opcode)
+            .field("rcode", m.rcode)
+            .field("name", m.nameLength > 0 ? m.nameString() : null)
+            .field("suffix", m.suffix >= 0 ? String.format("0x%02x", m.suffix) : null)
+            .field("address", m.hasAddress ? io.vigil.protocols.IpAddresses.ipv4ToString(m.address) : null);
+        if (m.malformed) {
+            j.field("malformed", m.malformedReason);
         }
     }
 

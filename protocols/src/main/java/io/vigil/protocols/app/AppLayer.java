@@ -6,6 +6,8 @@ import io.vigil.protocols.bacnet.BacnetSegments;
 import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.dhcp.DhcpMessage;
 import io.vigil.protocols.dhcp.DhcpParser;
+import io.vigil.protocols.nbns.NbnsMessage;
+import io.vigil.protocols.nbns.NbnsParser;
 import io.vigil.protocols.dnp3.Dnp3FlowState;
 import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dnp3.Dnp3MessageSink;
@@ -123,6 +125,8 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
     private final SshBanner sshBanner = new SshBanner();
     private final DhcpParser dhcp = new DhcpParser();
     private final DhcpMessage dhcpMessage = new DhcpMessage();
+    private final NbnsParser nbns = new NbnsParser();
+    private final NbnsMessage nbnsMessage = new NbnsMessage();
     private final S7Parser s7 = new S7Parser();
     private final S7Message s7Message = new S7Message();
     private final NtpParser ntp = new NtpParser();
@@ -439,6 +443,13 @@ public final class AppLayer implements StreamConsumer, ModbusPduSink, DnsMessage
             if (snmp.parse(frame, off, len, snmpMessage)) {
                 counters.pdu(AppProtocol.SNMP, snmpMessage.malformed);
                 listener.onSnmp(p, slot, snmpMessage);
+            }
+            return;
+        }
+        if (NbnsParser.isNbnsPort(p.srcPort, p.dstPort)) {
+            if (nbns.parse(frame, off, len, nbnsMessage)) {
+                counters.pdu(AppProtocol.NBNS, nbnsMessage.malformed);
+                listener.onNbns(p, slot, nbnsMessage);
             }
             return;
         }

@@ -45,6 +45,9 @@ public interface AppListener {
 
     void onDhcp(DecodedPacket packet, int flowSlot, DhcpMessage message);
 
+    default void onNbns(DecodedPacket packet, int flowSlot, io.vigil.protocols.nbns.NbnsMessage message) {
+    }
+
     void onNtp(DecodedPacket packet, int flowSlot, NtpMessage message);
 
     void onSnmp(DecodedPacket packet, int flowSlot, SnmpMessage message);

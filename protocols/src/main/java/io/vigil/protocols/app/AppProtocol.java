@@ -24,7 +24,9 @@ public enum AppProtocol {
     /** IEC 60870-5-104 on TCP 2404. */
     IEC104("iec104", 2404),
     /** MQTT 3.1, 3.1.1 and 5 on TCP 1883. */
-    MQTT("mqtt", 1883);
+    MQTT("mqtt", 1883),
+    /** NetBIOS Name Service on UDP 137: how Windows hosts register and find names. */
+    NBNS("nbns", 137);
 
     private final String label;
     private final int port;

@@ -30,6 +30,12 @@ public enum ObservationType {
     SSH_BANNER,
     /** A DHCP message; details in {@link Observation#named}. */
     DHCP_MESSAGE,
+    /**
+     * A NetBIOS Name Service datagram; in {@link Observation#named}: code = opcode, flag = response,
+     * name = NetBIOS name, number = its suffix byte, address = the IPv4 address it states (0 if none),
+     * mac = 1 when the datagram claims the name for that address (registration, refresh, positive answer).
+     */
+    NETBIOS_NAME,
     /** An NTP message; details in {@link Observation#named}. */
     NTP_MESSAGE,
     /** An SNMP message; details in {@link Observation#named}. */

@@ -13,6 +13,7 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.nbns.NbnsMessage;
 import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.enip.EnipMessage;
@@ -61,7 +62,7 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true,
     description = {"Print one JSON object per packet and one per application PDU: what the decoders saw.",
         "Frames are numbered from 1 per file, as Wireshark numbers them; a PDU carries the frame in which it",
-        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt).",
+        "completes. PDU lines have a \"proto\" field (modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt, nbns).",
         "DNP3 has one line per link frame; the frame that completes an application fragment carries its fields. Absent fields are null."})
 final class DecodeCommand implements Callable<Integer> {
     private static final long FRAGMENT_TIMEOUT_NANOS = 30_000_000_000L;
@@ -80,7 +81,7 @@ final class DecodeCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--proto", paramLabel = "LIST", split = ",",
-        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt (default: all).")
+        description = "Print only these: packet (the L2-L4 line of every frame), modbus, bacnet, opcua, dns, tls, http, ssh, dhcp, ntp, snmp, smb, dnp3, s7comm, enip, iec104, mqtt, nbns (default: all).")
     List<String> protocols;
 
     @Override
@@ -273,6 +274,14 @@ final class DecodeCommand implements Callable<Integer> {
         public void onSsh(DecodedPacket packet, int flowSlot, SshBanner banner) {
             if (selection.has(AppProtocol.SSH)) {
                 PduJson.ssh(pduLine(packet, AppProtocol.SSH), banner);
+                emit();
+            }
+        }
+
+        @Override
+        public void onNbns(DecodedPacket packet, int flowSlot, NbnsMessage message) {
+            if (selection.has(AppProtocol.NBNS)) {
+                PduJson.nbns(pduLine(packet, AppProtocol.NBNS), message);
                 emit();
             }
         }

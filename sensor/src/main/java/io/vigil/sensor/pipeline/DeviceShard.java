@@ -56,12 +56,12 @@ final class DeviceShard implements EventHandler<Observation> {
     }
 
     /**
-     * A DHCP request (sent from 0.0.0.0 for the address it asks for) and a DNS answer (naming the
-     * addresses it lists) name devices that neither endpoint's shard may own: every shard sees them
+     * A DHCP request (sent from 0.0.0.0 for the address it asks for), a NetBIOS registration or answer
+     * and a DNS answer (naming the addresses they state) name devices that neither endpoint's shard may own: every shard sees them
      * and names its own devices.
      */
     private boolean namesOtherDevices(Observation o) {
-        return shards > 1 && (o.type == ObservationType.DHCP_MESSAGE
+        return shards > 1 && (o.type == ObservationType.DHCP_MESSAGE || o.type == ObservationType.NETBIOS_NAME
             || (o.type == ObservationType.DNS_QUERY && o.dns.isResponse && o.dns.addressCount > 0));
     }
 

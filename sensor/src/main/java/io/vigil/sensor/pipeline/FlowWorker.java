@@ -12,6 +12,7 @@ import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.decode.FragmentTracker;
 import io.vigil.protocols.decode.PacketDecoder;
 import io.vigil.protocols.dhcp.DhcpMessage;
+import io.vigil.protocols.nbns.NbnsMessage;
 import io.vigil.protocols.dnp3.Dnp3Message;
 import io.vigil.protocols.dns.DnsMessage;
 import io.vigil.protocols.enip.EnipMessage;
@@ -286,6 +287,11 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     }
 
     @Override
+    public void onNbns(DecodedPacket p, int flowSlot, NbnsMessage m) {
+        publishApp(ObservationType.NETBIOS_NAME, AppProtocol.NBNS, p, flowSlot, m, FlowWorker::fillNbns);
+    }
+
+    @Override
     public void onDhcp(DecodedPacket p, int flowSlot, DhcpMessage m) {
         publishApp(ObservationType.DHCP_MESSAGE, AppProtocol.DHCP, p, flowSlot, m, FlowWorker::fillDhcp);
     }
@@ -409,6 +415,18 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         n.name(b.data, b.softwareVersionOffset, b.softwareVersionLength);
         n.detail(b.data, b.commentsOffset, b.commentsLength);
         n.malformed = b.malformed;
+    }
+
+    private static void fillNbns(Observation o, NbnsMessage m) {
+        NamedOp n = o.named;
+        n.clear();
+        n.code = m.opcode;
+        n.flag = m.response;
+        n.name(m.name, 0, m.nameLength);
+        n.number = m.suffix;
+        n.address = m.address;
+        n.mac = m.claimsName() ? 1 : 0;
+        n.malformed = m.malformed;
     }
 
     private static void fillDhcp(Observation o, DhcpMessage m) {
