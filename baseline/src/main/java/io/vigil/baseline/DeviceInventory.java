@@ -47,7 +47,7 @@ public final class DeviceInventory implements ObservationHandler {
                     server.countFlowAsServer(o.packetsToClient, o.bytesToClient, o.packetsToServer, o.bytesToServer);
                 }
             }
-            if (ownsDestination && o.ipProto == DecodedPacket.PROTO_TCP && o.packetsToClient > 0) {
+            if (ownsDestination && o.ipProto == DecodedPacket.PROTO_TCP && o.serverAnswered()) {
                 Device server = table.find(o.vlan, o.dstIpHi, o.dstIpLo);
                 if (server != null) {
                     cleartextService(server, o.dstPort);

@@ -90,7 +90,7 @@ public final class DetectionEngine implements ObservationHandler {
             }
         } else if (type == ObservationType.FLOW_END) {
             // A service is what a device answered on: a probe of a closed port (a SYN without reply) is not one.
-            if (dst != null && o.dstPort != 0) {
+            if (dst != null && o.dstPort != 0 && o.serverAnswered()) {
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
             }
         } else if (type == ObservationType.DNS_QUERY || type == ObservationType.TLS_HELLO) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.baseline.DeviceInventory;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.app.AppProtocol;
+import io.vigil.protocols.flow.FlowView;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import java.util.ArrayList;
@@ -70,6 +71,11 @@ class DetectionEngineTest {
     }
 
     private void flowEnd(long t, int client, int server, int port, long packetsToClient) {
+        flowEnd(t, client, server, port, packetsToClient, packetsToClient > 0
+            ? FlowView.SYN_SEEN | FlowView.SYN_ACK_SEEN | FlowView.ESTABLISHED : FlowView.SYN_SEEN);
+    }
+
+    private void flowEnd(long t, int client, int server, int port, long packetsToClient, int tcpState) {
         o.clear();
         o.type = ObservationType.FLOW_END;
         o.timestampNanos = t;
@@ -81,6 +87,7 @@ class DetectionEngineTest {
         o.ipProto = 6;
         o.packetsToServer = 3;
         o.packetsToClient = packetsToClient;
+        o.tcpState = tcpState;
         deliver();
     }
 
@@ -329,6 +336,7 @@ class DetectionEngineTest {
     void aDeviceAnsweringOnANewPortIsANewServiceButAProbeOfAClosedPortIsNot() {
         long t = learnPolling();
         flowEnd(t, HMI, PLC, 80, 0); // a SYN without answer: no service
+        flowEnd(t, HMI, PLC, 8080, 1, FlowView.SYN_SEEN | FlowView.RST_SEEN); // a closed port's RST: no service
         assertEquals(List.of(), types());
         flowEnd(t + SECOND, HMI, PLC, 23, 12);
         assertEquals(List.of(AlertType.NEW_SERVICE), types());

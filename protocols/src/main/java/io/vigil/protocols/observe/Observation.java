@@ -2,7 +2,9 @@ package io.vigil.protocols.observe;
 
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.app.AppProtocol;
+import io.vigil.protocols.decode.DecodedPacket;
 import io.vigil.protocols.flow.FlowEndReason;
+import io.vigil.protocols.flow.FlowView;
 
 /**
  * One thing the protocol layer saw that a device model may care about: the seam between
@@ -57,6 +59,19 @@ public final class Observation {
 
     /** Index of the flow worker that published it; used to count END_OF_STREAM markers. */
     public int producer;
+
+    /**
+     * For a FLOW_END: whether the server took the flow. A TCP server must have answered the SYN
+     * (or been seen talking mid-connection): the RST of a closed port is a reply, not a service.
+     * Other protocols: any packet back.
+     */
+    public boolean serverAnswered() {
+        if (packetsToClient == 0) {
+            return false;
+        }
+        return ipProto != DecodedPacket.PROTO_TCP
+            || (tcpState & (FlowView.SYN_ACK_SEEN | FlowView.MIDSTREAM)) != 0;
+    }
 
     public void clear() {
         type = null;
