@@ -3,12 +3,20 @@ package io.vigil.sensor.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.sensor.TestSupport;
+import io.vigil.sensor.TestSupport.CliResult;
+import io.vigil.sensor.model.ModelFile;
+import io.vigil.sensor.model.SavedModel;
+import io.vigil.sensor.synth.ConvergedTrafficGenerator;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,7 +41,7 @@ class ModelCliTest {
     private static long packetsInA;
 
     @BeforeAll
-    static void captures() throws IOException {
+    static void capturesAndTheModelLearnedOnA() throws Exception {
         a = dir.resolve("a.pcap");
         b = dir.resolve("b.pcap");
         ab = dir.resolve("ab.pcap");
@@ -42,6 +50,9 @@ class ModelCliTest {
         packetsInA = site.packetsInA();
         // Learning covers A up to and including its last packet.
         learnUntil = new BigDecimal(lastA + 1).movePointLeft(9).toPlainString();
+        Run learn = vigil("replay", "--save-model", file("model.bin"), a.toString());
+        assertEquals(0, learn.exit, learn.output);
+        assertTrue(learn.output.contains("vigil: saved model " + file("model.bin") + ": 17 devices, "), learn.output);
     }
 
     @Test
@@ -49,10 +60,6 @@ class ModelCliTest {
         Run single = vigil("replay", "--learn-until", learnUntil, "--min-surprise", "4", "--alerts", file("single.jsonl"),
             "--inventory", file("single-inventory.jsonl"), ab.toString());
         assertEquals(0, single.exit, single.output);
-
-        Run learn = vigil("replay", "--save-model", file("model.bin"), a.toString());
-        assertEquals(0, learn.exit, learn.output);
-        assertTrue(learn.output.contains("vigil: saved model " + file("model.bin") + ": 17 devices, "), learn.output);
         Run detect = vigil("replay", "--load-model", file("model.bin"), "--min-surprise", "4", "--alerts",
             file("split.jsonl"), "--inventory", file("split-inventory.jsonl"), b.toString());
         assertEquals(0, detect.exit, detect.output);
@@ -67,6 +74,80 @@ class ModelCliTest {
         assertEquals(expected, framesShifted(Files.readAllLines(dir.resolve("split.jsonl")), packetsInA));
         assertEquals(Files.readAllLines(dir.resolve("single-inventory.jsonl")),
             Files.readAllLines(dir.resolve("split-inventory.jsonl")));
+    }
+
+    @Test
+    void aModelSavedWithOneShardLoadsIntoTwoAndDetectsTheSame() throws Exception {
+        Run single = vigil("replay", "--device-shards", "2", "--learn-until", learnUntil, "--min-surprise", "4",
+            "--alerts", file("single2.jsonl"), "--inventory", file("single2-inventory.jsonl"), ab.toString());
+        assertEquals(0, single.exit, single.output);
+        Run detect = vigil("replay", "--device-shards", "2", "--load-model", file("model.bin"), "--min-surprise", "4",
+            "--alerts", file("split2.jsonl"), "--inventory", file("split2-inventory.jsonl"), b.toString());
+        assertEquals(0, detect.exit, detect.output);
+        assertTrue(detect.output.contains("with 1 shard"), detect.output);
+
+        // Two shards write alerts concurrently: the same lines, in an order of their own.
+        List<String> expected = new ArrayList<>(Files.readAllLines(dir.resolve("single2.jsonl")));
+        List<String> actual = framesShifted(Files.readAllLines(dir.resolve("split2.jsonl")), packetsInA);
+        assertTrue(expected.size() >= 5, "B raises alerts: " + expected);
+        Collections.sort(expected);
+        Collections.sort(actual);
+        assertEquals(expected, actual);
+        assertEquals(Files.readAllLines(dir.resolve("single2-inventory.jsonl")),
+            Files.readAllLines(dir.resolve("split2-inventory.jsonl")));
+    }
+
+    @Test
+    void aDamagedForeignOrNewerModelIsOneLineAndExitTwo() throws IOException {
+        byte[] model = Files.readAllBytes(dir.resolve("model.bin"));
+        Path truncated = dir.resolve("truncated.bin");
+        Files.write(truncated, Arrays.copyOf(model, model.length - 100));
+        Path corrupt = dir.resolve("corrupt.bin");
+        byte[] flipped = model.clone();
+        flipped[model.length / 2] ^= 0x10;
+        Files.write(corrupt, flipped);
+        Path newer = dir.resolve("newer.bin");
+        byte[] future = model.clone();
+        ByteBuffer.wrap(future).putInt(8, ModelFile.FORMAT_VERSION + 1);
+        Files.write(newer, future);
+        Path tiny = dir.resolve("tiny.bin");
+        Files.write(tiny, Arrays.copyOf(model, 12));
+
+        assertLoadFails(truncated, "truncated (" + (model.length - 100) + " of " + model.length + " bytes)");
+        assertLoadFails(corrupt, "corrupt (checksum mismatch)");
+        assertLoadFails(newer, "written by a newer vigil (model format " + (ModelFile.FORMAT_VERSION + 1));
+        assertLoadFails(tiny, "truncated (12 bytes, shorter than the header)");
+        assertLoadFails(a, "not a vigil model file");
+        assertLoadFails(dir.resolve("absent.bin"), "no such file");
+    }
+
+    private static void assertLoadFails(Path model, String reason) {
+        CliResult r = TestSupport.vigil("replay", "--load-model", model.toString(), b.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("vigil: cannot load model " + model + ": " + reason), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+        assertTrue(r.out().isEmpty(), "nothing was run: " + r.out());
+    }
+
+    @Test
+    void sigtermDuringAReplaySavesTheModelAfterTheDrain() throws Exception {
+        Path capture = dir.resolve("slow.pcap");
+        new ConvergedTrafficGenerator(5, 200).write(capture, 6_000);
+        Path model = dir.resolve("interrupted.bin");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m", "-cp", System.getProperty("java.class.path"), VigilMain.class.getName(), "replay", "--max-flows",
+            "4096", "--max-devices", "1024", "--speed", "1x", "--save-model", model.toString(), capture.toString()));
+        Path out = dir.resolve("sigterm-out.txt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Thread.sleep(4_000);
+        assertTrue(p.isAlive(), "still replaying");
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(output.contains("interrupted") && output.contains("vigil: saved model " + model), output);
+        SavedModel saved = ModelFile.read(model);
+        assertTrue(saved.devices().size() > 10, "devices seen before the signal: " + saved.devices().size());
+        assertTrue(saved.learning().lastLearnedNanos() > saved.learning().startNanos(), saved.learning().text());
     }
 
     /**
