@@ -69,7 +69,7 @@ final class CaptureCommand implements Callable<Integer> {
         RunReport.checkWritable(options.flows, "--flows");
         RunReport.checkWritable(options.inventory, "--inventory");
         RunReport.checkWritable(options.saveModel, "--save-model");
-        SavedModel loaded = ModelFiles.load(options, err);
+        SavedModel loaded = ModelFiles.load(options, options.toConfig(true), err);
 
         AlertLog[] alertLog = new AlertLog[1];
         DetectionSetup detection = options.detection(out, err, alertLog, loaded);

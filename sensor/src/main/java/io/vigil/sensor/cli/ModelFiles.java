@@ -1,9 +1,11 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.baseline.Device;
 import io.vigil.sensor.model.LearningWindow;
 import io.vigil.sensor.model.ModelFile;
 import io.vigil.sensor.model.ModelFileException;
 import io.vigil.sensor.model.SavedModel;
+import io.vigil.sensor.pipeline.PipelineConfig;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
 import java.io.PrintWriter;
@@ -13,8 +15,11 @@ final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** The model of --load-model, or null; a bad file is a {@link UserError} (exit 2). */
-    static SavedModel load(PipelineOptions options, PrintWriter err) {
+    /**
+     * The model of --load-model, or null; a bad file, or one with more devices for a shard than
+     * --max-devices, is a {@link UserError} (exit 2) before anything runs.
+     */
+    static SavedModel load(PipelineOptions options, PipelineConfig config, PrintWriter err) {
         if (options.loadModel == null) {
             return null;
         }
@@ -23,6 +28,13 @@ final class ModelFiles {
             model = ModelFile.read(options.loadModel);
         } catch (ModelFileException e) {
             throw new UserError(e.getMessage());
+        }
+        int[] perShard = new int[config.deviceShards()];
+        for (Device d : model.devices()) {
+            if (++perShard[SensorSession.shardOf(d, perShard.length)] > config.maxDevices()) {
+                throw new UserError("cannot load model " + options.loadModel + ": it holds more than --max-devices "
+                    + config.maxDevices() + " devices for one device shard");
+            }
         }
         if (!options.quiet) {
             err.println("vigil: loaded model " + options.loadModel + ": " + describe(model.devices().size(),

@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
         RunReport.checkWritable(options.flows, "--flows");
         RunReport.checkWritable(options.inventory, "--inventory");
         RunReport.checkWritable(options.saveModel, "--save-model");
-        SavedModel loaded = ModelFiles.load(options, err);
+        SavedModel loaded = ModelFiles.load(options, options.toConfig(dropWhenFull), err);
 
         AlertLog[] alertLog = new AlertLog[1];
         DetectionSetup detection = options.detection(out, err, alertLog, loaded);

@@ -156,7 +156,7 @@ public final class SensorSession implements AutoCloseable {
         }
         int shards = inventories.size();
         for (Device d : model.devices()) {
-            int shard = DeviceShard.shardOf(d.vlan(), d.ipHi(), d.ipLo(), shards);
+            int shard = shardOf(d, shards);
             if (!inventories.get(shard).table().add(d)) {
                 throw new ModelFileException("cannot load model: device " + d.id() + " does not fit (more than "
                     + "--max-devices per shard, or listed twice)");
@@ -178,16 +178,31 @@ public final class SensorSession implements AutoCloseable {
         prior = model.learning();
     }
 
-    /** What the models have learned from, counting a loaded model's learning; call after {@link #finish}. */
+    /**
+     * What the models have learned from, counting a loaded model's learning; call after {@link #finish}.
+     * Learning counts as ended when this run judged observations; a run that saw nothing keeps the
+     * loaded model's window as it was.
+     */
     public LearningWindow learningWindow() {
-        long start = plan.started() ? plan.startNanos() : prior != null ? prior.startNanos() : LearningWindow.NONE;
-        long last = prior != null ? prior.lastLearnedNanos() : LearningWindow.NONE;
-        boolean ended = prior != null && prior.ended();
+        long last = LearningWindow.NONE;
+        boolean detected = false;
         for (DetectionEngine e : engines) {
             last = Math.max(last, e.lastLearnedNanos());
-            ended |= e.detected();
+            detected |= e.detected();
         }
-        return new LearningWindow(start, last, plan.endNanos(), ended);
+        if (prior != null) {
+            if (last == LearningWindow.NONE && !detected) {
+                return prior;
+            }
+            last = Math.max(last, prior.lastLearnedNanos());
+        }
+        long start = plan.started() ? plan.startNanos() : LearningWindow.NONE;
+        return new LearningWindow(start, last, plan.endNanos(), detected);
+    }
+
+    /** The shard that owns a device under {@code shards} device shards. */
+    public static int shardOf(Device d, int shards) {
+        return DeviceShard.shardOf(d.vlan(), d.ipHi(), d.ipLo(), shards);
     }
 
     /**
