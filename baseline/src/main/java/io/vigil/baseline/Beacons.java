@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Connection timing per external destination of one device: how many connections, and the mean
  * and variance of the intervals between their starts (Welford's running form), for the
@@ -75,6 +79,37 @@ public final class Beacons {
             return Double.NaN;
         }
         return Math.sqrt(m2[i] / (intervals - 1)) / meanSeconds[i];
+    }
+
+    /** Writes the entries in order, so the least recently used one stays the same after a load. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(size);
+        for (int i = 0; i < size; i++) {
+            out.writeLong(destination[i]);
+            out.writeLong(lastStartNanos[i]);
+            out.writeLong(lastUsedNanos[i]);
+            out.writeInt(connections[i]);
+            out.writeDouble(meanSeconds[i]);
+            out.writeDouble(m2[i]);
+        }
+    }
+
+    public static Beacons readFrom(DataInput in) throws IOException {
+        Beacons b = new Beacons();
+        int size = in.readUnsignedByte();
+        if (size > MAX_DESTINATIONS) {
+            throw new IOException("beacons with " + size + " destinations");
+        }
+        for (int i = 0; i < size; i++) {
+            b.destination[i] = in.readLong();
+            b.lastStartNanos[i] = in.readLong();
+            b.lastUsedNanos[i] = in.readLong();
+            b.connections[i] = in.readInt();
+            b.meanSeconds[i] = in.readDouble();
+            b.m2[i] = in.readDouble();
+        }
+        b.size = size;
+        return b;
     }
 
     public static long bytes() {

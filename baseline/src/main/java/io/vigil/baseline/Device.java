@@ -1,6 +1,9 @@
 package io.vigil.baseline;
 
 import io.vigil.protocols.IpAddresses;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * What the sensor knows about one device: an IP address on a VLAN, the MAC addresses seen
@@ -246,6 +249,82 @@ public final class Device {
             model = new DeviceModel();
         }
         return model;
+    }
+
+    /** Writes everything the inventory knows of the device, then its model when it has one. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(vlan);
+        out.writeLong(ipHi);
+        out.writeLong(ipLo);
+        out.writeByte(macCount);
+        for (int i = 0; i < macCount; i++) {
+            out.writeLong(macs[i]);
+        }
+        out.writeLong(macsOverflow);
+        out.writeLong(firstSeenNanos);
+        out.writeLong(lastSeenNanos);
+        out.writeLong(flowsAsClient);
+        out.writeLong(flowsAsServer);
+        out.writeLong(packetsSent);
+        out.writeLong(bytesSent);
+        out.writeLong(packetsReceived);
+        out.writeLong(bytesReceived);
+        out.writeLong(arpClaims);
+        out.writeInt(protocolsServed);
+        out.writeInt(protocolsUsed);
+        out.writeInt(risks);
+        writeNullable(out, name);
+        writeNullable(out, nameSource);
+        out.writeInt(bacnetDeviceInstance);
+        out.writeInt(bacnetVendorId);
+        out.writeBoolean(model != null);
+        if (model != null) {
+            model.writeTo(out);
+        }
+    }
+
+    public static Device readFrom(DataInput in) throws IOException {
+        Device d = new Device(in.readInt(), in.readLong(), in.readLong(), 0);
+        int macs = in.readUnsignedByte();
+        if (macs > MAX_MACS) {
+            throw new IOException("device with " + macs + " MAC addresses");
+        }
+        for (int i = 0; i < macs; i++) {
+            d.macs[i] = in.readLong();
+        }
+        d.macCount = macs;
+        d.macsOverflow = in.readLong();
+        d.firstSeenNanos = in.readLong();
+        d.lastSeenNanos = in.readLong();
+        d.flowsAsClient = in.readLong();
+        d.flowsAsServer = in.readLong();
+        d.packetsSent = in.readLong();
+        d.bytesSent = in.readLong();
+        d.packetsReceived = in.readLong();
+        d.bytesReceived = in.readLong();
+        d.arpClaims = in.readLong();
+        d.protocolsServed = in.readInt();
+        d.protocolsUsed = in.readInt();
+        d.risks = in.readInt();
+        d.name = readNullable(in);
+        d.nameSource = readNullable(in);
+        d.bacnetDeviceInstance = in.readInt();
+        d.bacnetVendorId = in.readInt();
+        if (in.readBoolean()) {
+            d.model = DeviceModel.readFrom(in);
+        }
+        return d;
+    }
+
+    private static void writeNullable(DataOutput out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String readNullable(DataInput in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     public long arpClaims() {

@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The pattern of life of one device: a {@link FeatureSet} per {@link FeatureKind} (created when
  * the device first shows that kind of behaviour), what each peer has asked of it
@@ -111,6 +115,84 @@ public final class DeviceModel {
 
     public void markReportedAsNew() {
         reportedAsNew = true;
+    }
+
+    /**
+     * Writes the model for a model file: one presence flag per component, then the component.
+     * Components are listed in file order; a new one is appended here and in {@link #readFrom}
+     * (with a bump of the model file's format version), so a model lacking it costs one byte.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeBoolean(reportedAsNew);
+        out.writeByte(sets.length);
+        for (FeatureSet s : sets) {
+            if (present(out, s)) {
+                s.writeTo(out);
+            }
+        }
+        if (present(out, operationsReceived)) {
+            operationsReceived.writeTo(out);
+        }
+        if (present(out, operationsIssued)) {
+            operationsIssued.writeTo(out);
+        }
+        if (present(out, writesReceived)) {
+            writesReceived.writeTo(out);
+        }
+        if (present(out, pending)) {
+            pending.writeTo(out);
+        }
+        if (present(out, scanWindow)) {
+            scanWindow.writeTo(out);
+        }
+        if (present(out, dnsActivity)) {
+            dnsActivity.writeTo(out);
+        }
+        if (present(out, beacons)) {
+            beacons.writeTo(out);
+        }
+    }
+
+    /** Reads a model written by {@link #writeTo}, component by component in the same order. */
+    public static DeviceModel readFrom(DataInput in) throws IOException {
+        DeviceModel m = new DeviceModel();
+        m.reportedAsNew = in.readBoolean();
+        int kinds = in.readUnsignedByte();
+        if (kinds != KINDS.length) {
+            throw new IOException("device model with " + kinds + " feature kinds, expected " + KINDS.length);
+        }
+        for (int k = 0; k < kinds; k++) {
+            if (in.readBoolean()) {
+                m.sets[k] = FeatureSet.readFrom(in);
+            }
+        }
+        if (in.readBoolean()) {
+            m.operationsReceived = PeerOperations.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.operationsIssued = PeerOperations.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.writesReceived = ValueRanges.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.pending = FeatureSet.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.scanWindow = ScanWindow.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.dnsActivity = DnsActivity.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.beacons = Beacons.readFrom(in);
+        }
+        return m;
+    }
+
+    private static boolean present(DataOutput out, Object component) throws IOException {
+        out.writeBoolean(component != null);
+        return component != null;
     }
 
     /** Upper bound of the heap one device model can reach. */

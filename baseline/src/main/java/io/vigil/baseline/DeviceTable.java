@@ -59,6 +59,22 @@ public final class DeviceTable {
         return d;
     }
 
+    /**
+     * Adds a device read from a model file; false when the table is full or already holds its
+     * address (the caller reports that). Not for the hot path.
+     */
+    public boolean add(Device d) {
+        int b = bucketOf(d.vlan(), d.ipHi(), d.ipLo());
+        if (buckets[b + 2] != 0 || size == maxDevices) {
+            return false;
+        }
+        devices[size++] = d;
+        buckets[b] = d.ipLo();
+        buckets[b + 1] = d.ipHi();
+        buckets[b + 2] = ((long) d.vlan() << 32) | size;
+        return true;
+    }
+
     /** Linear probing: the bucket holding this key, or the empty bucket where it belongs (an array index). */
     private int bucketOf(int vlan, long ipHi, long ipLo) {
         int slot = hash(vlan, ipHi, ipLo) & mask;

@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * One device's DNS in the current window of capture time, reduced to the counts that betray
  * tunnelling (many queries with long, encoded labels) and generated domains (many failed lookups
@@ -38,6 +42,24 @@ public final class DnsActivity {
         if (random) {
             failedRandomLookups++;
         }
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(startNanos);
+        out.writeInt(queries);
+        out.writeInt(longLabelQueries);
+        out.writeInt(failedRandomLookups);
+        out.writeInt(failedLookups);
+    }
+
+    public static DnsActivity readFrom(DataInput in) throws IOException {
+        DnsActivity a = new DnsActivity();
+        a.startNanos = in.readLong();
+        a.queries = in.readInt();
+        a.longLabelQueries = in.readInt();
+        a.failedRandomLookups = in.readInt();
+        a.failedLookups = in.readInt();
+        return a;
     }
 
     public int queries() {

@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The distinct values one device has shown for one kind of feature (its peers, the services it
  * uses, the operations it performs, ...), each with how often it was seen, and the statistic
@@ -30,6 +34,8 @@ public final class FeatureSet {
     private static final long EMPTY = 0L;
     private static final long EMPTY_STAND_IN = 0x9E3779B97F4A7C15L;
     private static final int INITIAL_SLOTS = 8;
+    /** Largest bound a model file may declare: above every kind's, so a corrupt size cannot exhaust the heap. */
+    private static final int MAX_READABLE_KEYS = 1 << 20;
 
     private final int maxKeys;
     private final int bucketSeconds;
@@ -223,6 +229,100 @@ public final class FeatureSet {
                 lastBucket[slot] = oldBucket[i];
             }
         }
+    }
+
+    /**
+     * Writes the set for a model file: its bounds, statistics and every stored key with its count,
+     * first-seen second and last bucket (20 bytes a key; empty slots are not written).
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(maxKeys);
+        out.writeInt(bucketSeconds);
+        out.writeInt(size);
+        out.writeLong(observations);
+        out.writeInt(singletons);
+        out.writeLong(overflow);
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != EMPTY) {
+                out.writeLong(keys[i]);
+                out.writeInt(counts[i]);
+                out.writeInt(firstSeenSeconds[i]);
+                out.writeInt(lastBucket[i]);
+            }
+        }
+    }
+
+    /** Reads a set written by {@link #writeTo}; a size beyond its own bound is a corrupt file. */
+    public static FeatureSet readFrom(DataInput in) throws IOException {
+        int maxKeys = in.readInt();
+        int bucketSeconds = in.readInt();
+        int size = in.readInt();
+        if (maxKeys < 1 || maxKeys > MAX_READABLE_KEYS || size < 0 || size > maxKeys || bucketSeconds < 0) {
+            throw new IOException("feature set with " + size + " of " + maxKeys + " keys");
+        }
+        FeatureSet s = new FeatureSet(maxKeys, bucketSeconds);
+        s.observations = in.readLong();
+        s.singletons = in.readInt();
+        s.overflow = in.readLong();
+        int slots = INITIAL_SLOTS;
+        while (size * 4L > slots * 3L) {
+            slots <<= 1;
+        }
+        s.allocate(slots);
+        for (int n = 0; n < size; n++) {
+            long k = in.readLong();
+            if (k == EMPTY || s.find(k) >= 0) {
+                throw new IOException("feature set with an empty or repeated key");
+            }
+            int slot = s.insertSlot(k);
+            s.keys[slot] = k;
+            s.counts[slot] = in.readInt();
+            s.firstSeenSeconds[slot] = in.readInt();
+            s.lastBucket[slot] = in.readInt();
+        }
+        s.size = size;
+        return s;
+    }
+
+    /**
+     * Adds another set's keys and counts to this one, as if its observations had been made here;
+     * for merging shard-wide state saved under a different shard count, not the hot path.
+     */
+    public void absorb(FeatureSet other) {
+        for (int i = 0; i < other.keys.length; i++) {
+            long k = other.keys[i];
+            if (k == EMPTY) {
+                continue;
+            }
+            int slot = find(k);
+            if (slot < 0) {
+                if (size >= maxKeys) {
+                    overflow += other.counts[i];
+                    observations += other.counts[i];
+                    continue;
+                }
+                if ((size + 1) * 4 > keys.length * 3) {
+                    grow();
+                }
+                slot = insertSlot(k);
+                keys[slot] = k;
+                firstSeenSeconds[slot] = other.firstSeenSeconds[i];
+                lastBucket[slot] = other.lastBucket[i];
+                size++;
+            } else {
+                firstSeenSeconds[slot] = Math.min(firstSeenSeconds[slot], other.firstSeenSeconds[i]);
+                lastBucket[slot] = Math.max(lastBucket[slot], other.lastBucket[i]);
+            }
+            if (counts[slot] == 1) {
+                singletons--;
+            }
+            counts[slot] = (int) Math.min(Integer.MAX_VALUE, (long) counts[slot] + other.counts[i]);
+            if (counts[slot] == 1) {
+                singletons++;
+            }
+            observations += other.counts[i];
+        }
+        overflow += other.overflow;
     }
 
     /** Keys are often small integers or packed fields: spread them before masking. */

@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import io.vigil.protocols.app.AppProtocol;
 
 /**
@@ -92,6 +96,49 @@ public final class PeerOperations {
 
     public long overflow() {
         return overflow;
+    }
+
+    /** Writes the entries in order (their index is what callers hold), with their function codes. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(size);
+        out.writeLong(overflow);
+        for (int i = 0; i < size; i++) {
+            out.writeLong(peer[i]);
+            out.writeByte(protocol[i]);
+            out.writeInt(kinds[i]);
+            out.writeLong(count[i]);
+            out.writeLong(firstSeenNanos[i]);
+            out.writeByte(functionCount[i]);
+            for (int f = 0; f < functionCount[i]; f++) {
+                out.writeInt(functions[i * MAX_FUNCTIONS + f]);
+            }
+        }
+    }
+
+    public static PeerOperations readFrom(DataInput in) throws IOException {
+        PeerOperations p = new PeerOperations();
+        int size = in.readInt();
+        if (size < 0 || size > MAX_PEERS) {
+            throw new IOException("peer operations with " + size + " entries");
+        }
+        p.overflow = in.readLong();
+        for (int i = 0; i < size; i++) {
+            p.peer[i] = in.readLong();
+            p.protocol[i] = in.readByte();
+            p.kinds[i] = in.readInt();
+            p.count[i] = in.readLong();
+            p.firstSeenNanos[i] = in.readLong();
+            int n = in.readByte();
+            if (n < 0 || n > MAX_FUNCTIONS) {
+                throw new IOException("peer operation with " + n + " function codes");
+            }
+            p.functionCount[i] = (byte) n;
+            for (int f = 0; f < n; f++) {
+                p.functions[i * MAX_FUNCTIONS + f] = in.readInt();
+            }
+        }
+        p.size = size;
+        return p;
     }
 
     /** Bytes of one instance, for the memory documentation. */

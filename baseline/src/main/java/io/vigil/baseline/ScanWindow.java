@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The new targets one device reached in the current short window of capture time: distinct hosts,
  * distinct ports and probes, so a burst of first contacts can be told apart as a horizontal scan
@@ -62,6 +66,47 @@ public final class ScanWindow {
         if (portCount < MAX_DISTINCT) {
             ports[portCount++] = port;
         }
+    }
+
+    /** The window in progress: a restart within it still sees the burst it began. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(startNanos);
+        out.writeInt(probes);
+        out.writeInt(arpProbes);
+        out.writeInt(icmpProbes);
+        out.writeByte(hostCount);
+        for (int i = 0; i < hostCount; i++) {
+            out.writeLong(hosts[i]);
+        }
+        out.writeByte(portCount);
+        for (int i = 0; i < portCount; i++) {
+            out.writeInt(ports[i]);
+        }
+    }
+
+    public static ScanWindow readFrom(DataInput in) throws IOException {
+        ScanWindow w = new ScanWindow();
+        w.startNanos = in.readLong();
+        w.probes = in.readInt();
+        w.arpProbes = in.readInt();
+        w.icmpProbes = in.readInt();
+        w.hostCount = boundedCount(in);
+        for (int i = 0; i < w.hostCount; i++) {
+            w.hosts[i] = in.readLong();
+        }
+        w.portCount = boundedCount(in);
+        for (int i = 0; i < w.portCount; i++) {
+            w.ports[i] = in.readInt();
+        }
+        return w;
+    }
+
+    private static int boundedCount(DataInput in) throws IOException {
+        int n = in.readUnsignedByte();
+        if (n > MAX_DISTINCT) {
+            throw new IOException("scan window with " + n + " entries");
+        }
+        return n;
     }
 
     public int hosts() {

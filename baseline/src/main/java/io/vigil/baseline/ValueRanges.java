@@ -1,5 +1,9 @@
 package io.vigil.baseline;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The range of values written to each target of a device (a register block, a BACnet object
  * property, an OPC UA node): minimum, maximum and count, so that a set-point written far outside
@@ -73,6 +77,43 @@ public final class ValueRanges {
             i = (i + 1) & (SLOTS - 1);
         }
         return i;
+    }
+
+    /** Writes the stored targets only (the table is mostly empty). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(size);
+        out.writeLong(overflow);
+        for (int i = 0; i < SLOTS; i++) {
+            if (used[i]) {
+                out.writeLong(target[i]);
+                out.writeDouble(min[i]);
+                out.writeDouble(max[i]);
+                out.writeLong(count[i]);
+            }
+        }
+    }
+
+    public static ValueRanges readFrom(DataInput in) throws IOException {
+        ValueRanges r = new ValueRanges();
+        int size = in.readInt();
+        if (size < 0 || size > MAX_TARGETS) {
+            throw new IOException("value ranges with " + size + " targets");
+        }
+        r.overflow = in.readLong();
+        for (int n = 0; n < size; n++) {
+            long key = in.readLong();
+            int i = r.slot(key);
+            if (r.used[i]) {
+                throw new IOException("value ranges with a repeated target");
+            }
+            r.used[i] = true;
+            r.target[i] = key;
+            r.min[i] = in.readDouble();
+            r.max[i] = in.readDouble();
+            r.count[i] = in.readLong();
+        }
+        r.size = size;
+        return r;
     }
 
     public static long bytes() {

@@ -78,6 +78,16 @@ public final class AlertAggregator {
         return new java.util.UUID(hi, lo).toString();
     }
 
+    /** How many alert ids were handed out: saved with a model so that ids stay unique across a restart. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** Continues the id sequence of a saved run (never goes back). */
+    public void continueSequence(long saved) {
+        sequence = Math.max(sequence, saved);
+    }
+
     public long raised() {
         return raised;
     }

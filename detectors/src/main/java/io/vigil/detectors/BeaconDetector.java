@@ -7,6 +7,9 @@ import io.vigil.baseline.FeatureSet;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,6 +29,19 @@ public final class BeaconDetector implements Detector {
     /** First contact of each (client, destination) pair, and distinct clients per destination: shard-wide. */
     private final FeatureSet clientDestinations = new FeatureSet(MAX_TRACKED);
     private final FeatureSet clientsPerDestination = new FeatureSet(MAX_TRACKED);
+
+    @Override
+    public void writeStateTo(DataOutput out) throws IOException {
+        clientDestinations.writeTo(out);
+        clientsPerDestination.writeTo(out);
+    }
+
+    /** Merged under a new shard count, a destination's clients are counted across the old shards: fewer alerts, not more. */
+    @Override
+    public void readStateFrom(DataInput in) throws IOException {
+        clientDestinations.absorb(FeatureSet.readFrom(in));
+        clientsPerDestination.absorb(FeatureSet.readFrom(in));
+    }
 
     @Override
     public void inspect(Detection d) {

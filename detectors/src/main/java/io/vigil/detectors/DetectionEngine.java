@@ -14,6 +14,13 @@ import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.protocols.opcua.OpcUaMessage;
 import io.vigil.protocols.opcua.OpcUaNames;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -39,12 +46,17 @@ public final class DetectionEngine implements ObservationHandler {
     public static final long PENDING_SECONDS = 3_600;
     /** Default threshold: a novelty the device produced at a rate below 1/256 while learning. */
     public static final double DEFAULT_MIN_SURPRISE_BITS = 8;
+    /** Bound of one detector's saved state, so a corrupt length cannot exhaust the heap. */
+    private static final int MAX_DETECTOR_STATE_BYTES = 1 << 28;
 
     private final DeviceTable devices;
     private final Detector[] detectors;
     private final Detection d = new Detection();
     private final AlertAggregator alerts;
     private final LearningPlan plan;
+    /** Capture time of the latest observation learned (Long.MIN_VALUE before any), for the model file. */
+    private long lastLearnedNanos = Long.MIN_VALUE;
+    private boolean detected;
 
     public DetectionEngine(DeviceTable devices, LearningPlan plan, AlertAggregator alerts, List<Detector> detectors,
                            double minSurpriseBits) {
@@ -66,6 +78,11 @@ public final class DetectionEngine implements ObservationHandler {
         }
         plan.observe(o.timestampNanos);
         boolean detecting = plan.detecting(o.timestampNanos);
+        if (detecting) {
+            detected = true;
+        } else if (o.timestampNanos > lastLearnedNanos) {
+            lastLearnedNanos = o.timestampNanos;
+        }
         Device src = ownsSource ? devices.find(o.vlan, o.srcIpHi, o.srcIpLo) : null;
         Device dst = ownsDestination ? devices.find(o.vlan, o.dstIpHi, o.dstIpLo) : null;
         d.observation = o;
@@ -217,6 +234,60 @@ public final class DetectionEngine implements ObservationHandler {
     @Override
     public void onEndOfStream() {
         alerts.flush();
+    }
+
+    /** Capture time of the latest observation learned, Long.MIN_VALUE when none was. */
+    public long lastLearnedNanos() {
+        return lastLearnedNanos;
+    }
+
+    /** Whether any observation was judged (learning had ended for this shard). */
+    public boolean detected() {
+        return detected;
+    }
+
+    /**
+     * Writes the shard-wide state of this engine for a model file: the alert id sequence, then each
+     * detector's state under its name, so detectors can be added or reordered between versions.
+     */
+    public void writeStateTo(DataOutput out) throws IOException {
+        out.writeLong(alerts.sequence());
+        out.writeShort(detectors.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (Detector detector : detectors) {
+            bytes.reset();
+            detector.writeStateTo(new DataOutputStream(bytes));
+            out.writeUTF(detector.getClass().getSimpleName());
+            out.writeInt(bytes.size());
+            out.write(bytes.toByteArray());
+        }
+    }
+
+    /**
+     * Adds state written by {@link #writeStateTo}; called once per saved shard (several times when
+     * the shard count changed). State of a detector this version lacks is skipped.
+     */
+    public void readStateFrom(DataInput in) throws IOException {
+        alerts.continueSequence(in.readLong());
+        int count = in.readUnsignedShort();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            int length = in.readInt();
+            if (length < 0 || length > MAX_DETECTOR_STATE_BYTES) {
+                throw new IOException("detector state of " + length + " bytes");
+            }
+            byte[] state = new byte[length];
+            in.readFully(state);
+            for (Detector detector : detectors) {
+                if (detector.getClass().getSimpleName().equals(name)) {
+                    DataInputStream stateIn = new DataInputStream(new ByteArrayInputStream(state));
+                    detector.readStateFrom(stateIn);
+                    if (stateIn.available() != 0) {
+                        throw new IOException(name + " state has " + stateIn.available() + " bytes left over");
+                    }
+                }
+            }
+        }
     }
 
     public AlertAggregator alerts() {

@@ -1,5 +1,9 @@
 package io.vigil.detectors;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * One kind of finding. Called for every observation of the detection phase that carries a new
  * feature value, an industrial operation or a sender this shard owns; decides from the
@@ -9,4 +13,15 @@ package io.vigil.detectors;
  */
 public interface Detector {
     void inspect(Detection d);
+
+    /** Writes the shard-wide state later decisions depend on, for a model file; most detectors keep none. */
+    default void writeStateTo(DataOutput out) throws IOException {
+    }
+
+    /**
+     * Adds state written by {@link #writeStateTo} to this detector's. Called once per saved shard
+     * when the shard count changed since the save, so state from several shards is merged.
+     */
+    default void readStateFrom(DataInput in) throws IOException {
+    }
 }

@@ -10,11 +10,21 @@ public final class LearningPlan {
 
     private final long durationNanos;
     private final long untilNanos;
+    /** Start of learning in an earlier run whose model was loaded; UNSET when this run learns from scratch. */
+    private final long priorStartNanos;
+    /** A loaded model that needs no more learning: every observation is judged, whatever its time. */
+    private final boolean detectAlways;
     private volatile long startNanos = UNSET;
 
     private LearningPlan(long durationNanos, long untilNanos) {
+        this(durationNanos, untilNanos, UNSET, false);
+    }
+
+    private LearningPlan(long durationNanos, long untilNanos, long priorStartNanos, boolean detectAlways) {
         this.durationNanos = durationNanos;
         this.untilNanos = untilNanos;
+        this.priorStartNanos = priorStartNanos;
+        this.detectAlways = detectAlways;
     }
 
     /** Learn for this long from the first packet. */
@@ -40,6 +50,23 @@ public final class LearningPlan {
         return new LearningPlan(0, UNSET);
     }
 
+    /**
+     * Detects from the first packet on with a model that learned from {@code startNanos} until just
+     * before {@code endNanos} in an earlier run: explanations name that span, and a device first
+     * seen before its end is not new.
+     */
+    public static LearningPlan resumed(long startNanos, long endNanos) {
+        return new LearningPlan(-1, endNanos, startNanos, true);
+    }
+
+    /**
+     * This plan on top of a model that started learning at {@code priorStartNanos}: learning goes on
+     * as planned, and the learning span then reaches back to that start.
+     */
+    public LearningPlan continuing(long priorStartNanos) {
+        return new LearningPlan(durationNanos, untilNanos, priorStartNanos, detectAlways);
+    }
+
     /** Notes the capture time of an observation; the first one starts the clock. */
     public void observe(long timestampNanos) {
         if (startNanos == UNSET) {
@@ -60,13 +87,22 @@ public final class LearningPlan {
         return s == UNSET ? Long.MAX_VALUE : s + durationNanos;
     }
 
+    /** Capture time learning started, in this run or the earlier one whose model was loaded; 0 before any. */
     public long startNanos() {
+        if (priorStartNanos != UNSET) {
+            return priorStartNanos;
+        }
         long s = startNanos;
         return s == UNSET ? 0 : s;
     }
 
+    /** True once an observation was seen (or a loaded model brought its own start). */
+    public boolean started() {
+        return priorStartNanos != UNSET || startNanos != UNSET;
+    }
+
     public boolean detecting(long timestampNanos) {
-        return timestampNanos >= endNanos();
+        return detectAlways || timestampNanos >= endNanos();
     }
 
     /** "6 h", "45 min", "30 s": the learning span as an explanation names it. */

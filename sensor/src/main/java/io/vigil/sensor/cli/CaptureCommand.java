@@ -4,6 +4,7 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.live.LiveCapture;
 import io.vigil.sensor.capture.live.LiveCaptureException;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
@@ -67,11 +68,13 @@ final class CaptureCommand implements Callable<Integer> {
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
         RunReport.checkWritable(options.inventory, "--inventory");
+        RunReport.checkWritable(options.saveModel, "--save-model");
+        SavedModel loaded = ModelFiles.load(options, options.toConfig(true), err);
 
         AlertLog[] alertLog = new AlertLog[1];
-        DetectionSetup detection = options.detection(out, err, alertLog);
+        DetectionSetup detection = options.detection(out, err, alertLog, loaded);
         try {
-            return run(out, err, detection);
+            return run(out, err, detection, loaded);
         } finally {
             if (alertLog[0] != null) {
                 alertLog[0].close();
@@ -79,9 +82,10 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
-    private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection)
+    private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection, SavedModel loaded)
         throws Exception {
         RunSummary summary = new RunSummary();
+        boolean saved;
         summary.mode = "capture";
         try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection, interfaces.size(),
             FlowEndReason.SHUTDOWN)) {
@@ -91,6 +95,7 @@ final class CaptureCommand implements Callable<Integer> {
             } catch (LiveCaptureException e) {
                 throw new UserError(e.getMessage());
             }
+            ModelFiles.restore(session, loaded);
             Thread timer = null;
             try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
                 if (durationSeconds > 0) {
@@ -114,6 +119,8 @@ final class CaptureCommand implements Callable<Integer> {
                     capture.run();
                     session.finish(summary);
                     RunReport.inventory(session, options, err);
+                    // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
+                    saved = ModelFiles.save(session, options, summary, err);
                     summary.bytes = session.pipeline().bytesProcessed();
                     fillInterfaceStats(summary, capture);
                 } finally {
@@ -125,7 +132,7 @@ final class CaptureCommand implements Callable<Integer> {
                 }
             }
         }
-        return VigilMain.EXIT_OK;
+        return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
     }
 
     private static void fillInterfaceStats(RunSummary summary, LiveCapture capture) {

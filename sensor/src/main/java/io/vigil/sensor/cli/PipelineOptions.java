@@ -3,6 +3,8 @@ package io.vigil.sensor.cli;
 import io.vigil.detectors.LearningPlan;
 import io.vigil.export.alerts.AlertLog;
 import io.vigil.protocols.flow.FlowTimeouts;
+import io.vigil.sensor.model.LearningWindow;
+import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,6 +80,33 @@ final class PipelineOptions {
             + "values of that kind less than once in 256 active minutes (default: ${DEFAULT-VALUE}).")
     double minSurpriseBits;
 
+    @Option(names = "--save-model", paramLabel = "FILE",
+        description = "At the end of the run (end of the captures, or Ctrl-C/SIGTERM) save what was learned - devices, "
+            + "their models, detector state - to FILE, replacing it atomically.")
+    Path saveModel;
+
+    @Option(names = "--load-model", paramLabel = "FILE",
+        description = "Start from a model saved with --save-model: detect from the first packet, or with --learn / "
+            + "--learn-until first learn that much more on top of it.")
+    Path loadModel;
+
+    /**
+     * The learning plan, or null when the run only learns (no --learn / --learn-until, no model):
+     * a loaded model detects at once unless more learning was asked for.
+     */
+    LearningPlan learningPlan(SavedModel loaded) {
+        LearningPlan plan = learningPlan();
+        if (loaded == null) {
+            return plan;
+        }
+        LearningWindow learned = loaded.learning();
+        if (plan == null) {
+            long start = learned.startNanos() == LearningWindow.NONE ? 0 : learned.startNanos();
+            return LearningPlan.resumed(start, learned.endNanos());
+        }
+        return learned.startNanos() == LearningWindow.NONE ? plan : plan.continuing(learned.startNanos());
+    }
+
     /** The learning plan, or null when the run only learns (no --learn / --learn-until). */
     LearningPlan learningPlan() {
         if (learn != null && learnUntil != null) {
@@ -104,15 +133,16 @@ final class PipelineOptions {
      * Opens the alert outputs and returns how the run detects, or null when it only learns. Readable alert lines go
      * to {@code console} unless quiet (to {@code errConsole} when the JSON takes stdout).
      */
-    DetectionSetup detection(PrintWriter console, PrintWriter errConsole, AlertLog[] opened) throws IOException {
-        LearningPlan plan = learningPlan();
+    DetectionSetup detection(PrintWriter console, PrintWriter errConsole, AlertLog[] opened, SavedModel loaded)
+        throws IOException {
+        LearningPlan plan = learningPlan(loaded);
         if (!(minSurpriseBits > 0 && minSurpriseBits <= 64)) {
             throw new UserError("--min-surprise must be between 0 and 64 bits, got " + minSurpriseBits);
         }
         if (plan == null) {
             if (alerts != null) {
-                throw new UserError("--alerts needs --learn or --learn-until: without them the whole capture is "
-                    + "learning and nothing can be alerted");
+                throw new UserError("--alerts needs --learn or --learn-until (or --load-model): without them the "
+                    + "whole capture is learning and nothing can be alerted");
             }
             return null;
         }

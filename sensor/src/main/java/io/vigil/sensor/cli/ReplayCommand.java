@@ -4,6 +4,7 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
@@ -59,11 +60,13 @@ final class ReplayCommand implements Callable<Integer> {
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
         RunReport.checkWritable(options.inventory, "--inventory");
+        RunReport.checkWritable(options.saveModel, "--save-model");
+        SavedModel loaded = ModelFiles.load(options, options.toConfig(dropWhenFull), err);
 
         AlertLog[] alertLog = new AlertLog[1];
-        DetectionSetup detection = options.detection(out, err, alertLog);
+        DetectionSetup detection = options.detection(out, err, alertLog, loaded);
         try {
-            return run(out, err, detection, replaySpeed);
+            return run(out, err, detection, replaySpeed, loaded);
         } finally {
             if (alertLog[0] != null) {
                 alertLog[0].close();
@@ -72,18 +75,21 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection,
-                        ReplaySpeed replaySpeed) throws Exception {
+                        ReplaySpeed replaySpeed, SavedModel loaded) throws Exception {
+        boolean saved;
         AtomicBoolean stop = new AtomicBoolean();
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
         try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
             try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection, 1,
                 FlowEndReason.END_OF_CAPTURE)) {
+                ModelFiles.restore(session, loaded);
                 session.start();
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
                 replay.replay(files);
                 session.finish(summary);
                 RunReport.inventory(session, options, err);
+                saved = ModelFiles.save(session, options, summary, err);
                 summary.packets = replay.packets();
                 summary.bytes = replay.bytes();
                 summary.files = replay.filesRead();
@@ -102,6 +108,6 @@ final class ReplayCommand implements Callable<Integer> {
             }
             return VigilMain.EXIT_FAILED;
         }
-        return VigilMain.EXIT_OK;
+        return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
     }
 }

@@ -9,11 +9,13 @@ import picocli.CommandLine.Command;
  * stderr and exit code 2; unreadable capture content with exit code 1 only when nothing at all
  * could be read.
  */
-@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
+@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil " + VigilMain.VERSION,
     description = "Passive network anomaly sensor for converged IT/OT/IoT networks.",
     subcommands = {ReplayCommand.class, CaptureCommand.class, DecodeCommand.class, DevicesCommand.class, EvaluateCommand.class,
         CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable {
+    /** Written into model files, so a file names the vigil that wrote it. */
+    public static final String VERSION = "0.1.0";
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;

@@ -66,7 +66,12 @@ final class DeviceShard implements EventHandler<Observation> {
     }
 
     private boolean owns(int vlan, long ipHi, long ipLo) {
-        return shards == 1 || FlowHash.shardOf(FlowHash.deviceHash(ipHi, ipLo, vlan), shards) == index;
+        return shards == 1 || shardOf(vlan, ipHi, ipLo, shards) == index;
+    }
+
+    /** The shard that owns a device under {@code shards} shards. */
+    static int shardOf(int vlan, long ipHi, long ipLo, int shards) {
+        return FlowHash.shardOf(FlowHash.deviceHash(ipHi, ipLo, vlan), shards);
     }
 
     long observations() {

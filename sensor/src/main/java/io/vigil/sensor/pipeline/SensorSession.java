@@ -23,7 +23,14 @@ import io.vigil.export.flows.FlowLogWriter;
 import io.vigil.export.inventory.Inventory;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.sensor.model.LearningWindow;
+import io.vigil.sensor.model.ModelFileException;
+import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.stats.RunSummary;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +49,11 @@ public final class SensorSession implements AutoCloseable {
     private final List<DetectionEngine> engines = new ArrayList<>();
     private final FlowLogWriter flowLog;
     private final long startNanos = System.nanoTime();
+    private final LearningPlan plan;
+    /** What a loaded model had learned before this run, or null. */
+    private LearningWindow prior;
+    private boolean started;
+    private boolean drained;
 
     public SensorSession(PipelineConfig config, Path flowLogFile, int producers, FlowEndReason endReason)
         throws IOException {
@@ -52,12 +64,12 @@ public final class SensorSession implements AutoCloseable {
     public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, int producers,
                          FlowEndReason endReason) throws IOException {
         this.flowLog = flowLogFile == null ? null : new FlowLogWriter(flowLogFile);
-        DetectionSetup learnOnly = new DetectionSetup(LearningPlan.learnOnly(), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS,
-            alert -> { });
+        DetectionSetup d = detection != null ? detection
+            : new DetectionSetup(LearningPlan.learnOnly(), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS, alert -> { });
+        this.plan = d.plan();
         for (int i = 0; i < config.deviceShards(); i++) {
             DeviceInventory inventory = new DeviceInventory(config.maxDevices());
             inventories.add(inventory);
-            DetectionSetup d = detection != null ? detection : learnOnly;
             engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, d.sink()),
                 d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory), d.minSurpriseBits()));
         }
@@ -87,12 +99,13 @@ public final class SensorSession implements AutoCloseable {
     }
 
     public void start() {
+        started = true;
         pipeline.start();
     }
 
     /** Drains the pipeline and fills what it knows into the summary. */
     public void finish(RunSummary summary) throws InterruptedException {
-        boolean drained = pipeline.finish(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        drained = pipeline.finish(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         summary.wallSeconds = (System.nanoTime() - startNanos) / 1e9;
         if (!drained) {
             summary.problems.add("pipeline did not drain within " + DRAIN_TIMEOUT_SECONDS + " s; counts are partial");
@@ -132,6 +145,90 @@ public final class SensorSession implements AutoCloseable {
             all.addAll(inv.table().devices());
         }
         return new Inventory(all);
+    }
+
+    /**
+     * Puts a loaded model's devices and shard-wide detector state in place; call before {@link #start}.
+     * Each device goes to the shard that owns it under this run's shard count; detector state goes to
+     * the same shard when the count is unchanged and is merged into every shard otherwise.
+     */
+    public void restore(SavedModel model) throws ModelFileException {
+        if (started) {
+            throw new IllegalStateException("restore before start: the shard threads own the tables");
+        }
+        int shards = inventories.size();
+        for (Device d : model.devices()) {
+            int shard = shardOf(d, shards);
+            if (!inventories.get(shard).table().add(d)) {
+                throw new ModelFileException("cannot load model: device " + d.id() + " does not fit (more than "
+                    + "--max-devices per shard, or listed twice)");
+            }
+        }
+        try {
+            for (int i = 0; i < shards; i++) {
+                if (model.shards() == shards) {
+                    engines.get(i).readStateFrom(new DataInputStream(new ByteArrayInputStream(model.shardStates().get(i))));
+                } else {
+                    for (byte[] state : model.shardStates()) {
+                        engines.get(i).readStateFrom(new DataInputStream(new ByteArrayInputStream(state)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ModelFileException("cannot load model: corrupt detector state (" + e.getMessage() + ")");
+        }
+        prior = model.learning();
+    }
+
+    /**
+     * What the models have learned from, counting a loaded model's learning; call after {@link #finish}.
+     * Learning counts as ended when this run judged observations; a run that saw nothing keeps the
+     * loaded model's window as it was.
+     */
+    public LearningWindow learningWindow() {
+        long last = LearningWindow.NONE;
+        boolean detected = false;
+        for (DetectionEngine e : engines) {
+            last = Math.max(last, e.lastLearnedNanos());
+            detected |= e.detected();
+        }
+        if (prior != null) {
+            if (last == LearningWindow.NONE && !detected) {
+                return prior;
+            }
+            last = Math.max(last, prior.lastLearnedNanos());
+        }
+        long start = plan.started() ? plan.startNanos() : LearningWindow.NONE;
+        return new LearningWindow(start, last, plan.endNanos(), detected);
+    }
+
+    /** The shard that owns a device under {@code shards} device shards. */
+    public static int shardOf(Device d, int shards) {
+        return DeviceShard.shardOf(d.vlan(), d.ipHi(), d.ipLo(), shards);
+    }
+
+    /**
+     * The learned state for a model file; call after {@link #finish}, when the shard threads are done
+     * (their last writes are visible through the drain), and only if the pipeline drained.
+     */
+    public SavedModel model(String sensorVersion) throws ModelFileException {
+        if (!drained) {
+            throw new ModelFileException("model not saved: the pipeline did not drain, so the shards may still be "
+                + "changing it");
+        }
+        List<byte[]> states = new ArrayList<>();
+        List<Device> devices = new ArrayList<>();
+        try {
+            for (int i = 0; i < engines.size(); i++) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                engines.get(i).writeStateTo(new DataOutputStream(bytes));
+                states.add(bytes.toByteArray());
+                devices.addAll(inventories.get(i).table().devices());
+            }
+        } catch (IOException e) {
+            throw new ModelFileException("model not saved: " + e.getMessage());
+        }
+        return new SavedModel(sensorVersion, System.currentTimeMillis(), learningWindow(), states, devices, 0);
     }
 
     public List<DeviceInventory> inventories() {
