@@ -46,6 +46,28 @@ public final class TestSupport {
         return Files.isDirectory(p) ? p : null;
     }
 
+    private static long processStartMillis = -1;
+
+    /**
+     * How long a sensor process takes, on this machine and under its present load, to start and
+     * replay a tiny capture. Tests that signal a running process wait a multiple of it, not a fixed
+     * time: a loaded 2-core CI box may need several seconds just to start a JVM.
+     */
+    public static synchronized long processStartMillis() throws IOException, InterruptedException {
+        if (processStartMillis < 0) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.vigil.sensor.cli.VigilMain", "replay", "-q", repoRoot().resolve("pcaps/l2l4/arp-icmp.pcap").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            processStartMillis = (System.nanoTime() - t0) / 1_000_000;
+        }
+        return processStartMillis;
+    }
+
     public static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {

@@ -132,14 +132,15 @@ class ModelCliTest {
     @Test
     void sigtermDuringAReplaySavesTheModelAfterTheDrain() throws Exception {
         Path capture = dir.resolve("slow.pcap");
-        new ConvergedTrafficGenerator(5, 200).write(capture, 6_000);
+        new ConvergedTrafficGenerator(5, 200).write(capture, 12_000);
         Path model = dir.resolve("interrupted.bin");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m", "-cp", System.getProperty("java.class.path"), VigilMain.class.getName(), "replay", "--max-flows",
             "4096", "--max-devices", "1024", "--speed", "1x", "--save-model", model.toString(), capture.toString()));
         Path out = dir.resolve("sigterm-out.txt");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        Thread.sleep(4_000);
+        // Signal once the process has certainly started replaying: twice a measured start, plus two seconds.
+        Thread.sleep(2 * TestSupport.processStartMillis() + 2_000);
         assertTrue(p.isAlive(), "still replaying");
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");

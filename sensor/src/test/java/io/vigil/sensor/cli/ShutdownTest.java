@@ -4,6 +4,7 @@ import static io.vigil.sensor.TestSupport.jsonLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.sensor.TestSupport;
 import io.vigil.sensor.synth.ConvergedTrafficGenerator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ class ShutdownTest {
     @Timeout(120)
     void sigtermDrainsFlushesAndReports() throws Exception {
         Path capture = dir.resolve("slow.pcap");
-        // 30 s of capture time at 1x: the process is certainly still replaying when it is stopped.
-        new ConvergedTrafficGenerator(5, 200).write(capture, 6_000);
+        // 60 s of capture time at 1x: the process is certainly still replaying when it is stopped.
+        new ConvergedTrafficGenerator(5, 200).write(capture, 12_000);
         Path stats = dir.resolve("stats.json");
         Path flows = dir.resolve("flows.jsonl");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -37,7 +38,8 @@ class ShutdownTest {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("out.txt").toFile())
             .start();
-        Thread.sleep(4_000);
+        // Signal once the process has certainly started replaying: twice a measured start, plus two seconds.
+        Thread.sleep(2 * TestSupport.processStartMillis() + 2_000);
         assertTrue(p.isAlive(), "still replaying");
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
@@ -46,7 +48,7 @@ class ShutdownTest {
         assertTrue(out.contains("interrupted"), out);
         String json = Files.readString(stats);
         long packets = jsonLong(json, "packets");
-        assertTrue(packets > 0 && packets < 6_000, json);
+        assertTrue(packets > 0 && packets < 12_000, json);
         assertEquals(packets, jsonLong(json, "packets_processed"), "the ring was drained: " + json);
         assertEquals(0, jsonLong(json, "flows_active_at_end"), json);
         assertEquals(jsonLong(json, "flows"), Files.readAllLines(flows).size(), "every flow flushed to the log");
