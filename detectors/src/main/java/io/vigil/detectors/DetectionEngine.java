@@ -45,6 +45,9 @@ public final class DetectionEngine implements ObservationHandler {
     private final Detection d = new Detection();
     private final AlertAggregator alerts;
     private final LearningPlan plan;
+    /** Latest capture time seen, and its second, for {@link Detector#tick}. */
+    private long clockNanos = Long.MIN_VALUE;
+    private long clockSecond = Long.MIN_VALUE;
 
     public DetectionEngine(DeviceTable devices, LearningPlan plan, AlertAggregator alerts, List<Detector> detectors,
                            double minSurpriseBits) {
@@ -60,12 +63,12 @@ public final class DetectionEngine implements ObservationHandler {
     @Override
     public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
         ObservationType type = o.type;
-        if (type == ObservationType.PROTOCOL_MISMATCH
-            || (type == ObservationType.FLOW_END && (o.packetsToClient == 0 || !ownsDestination))) {
+        if (type == ObservationType.PROTOCOL_MISMATCH) {
             return;
         }
         plan.observe(o.timestampNanos);
         boolean detecting = plan.detecting(o.timestampNanos);
+        clock(o.timestampNanos, detecting);
         Device src = ownsSource ? devices.find(o.vlan, o.srcIpHi, o.srcIpLo) : null;
         Device dst = ownsDestination ? devices.find(o.vlan, o.dstIpHi, o.dstIpLo) : null;
         d.observation = o;
@@ -88,9 +91,9 @@ public final class DetectionEngine implements ObservationHandler {
                 feature(dst, FeatureKind.PEER_AS_SERVER, FeatureKeys.peerService(srcPeer, o.ipProto, o.dstPort),
                     detecting, now);
             }
-        } else if (type == ObservationType.FLOW_END) {
+        } else if (type == ObservationType.FLOW_END || type == ObservationType.FLOW_PROGRESS) {
             // A service is what a device answered on: a probe of a closed port (a SYN without reply) is not one.
-            if (dst != null && o.dstPort != 0) {
+            if (type == ObservationType.FLOW_END && dst != null && o.dstPort != 0 && o.packetsToClient > 0) {
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
             }
         } else if (type == ObservationType.DNS_QUERY || type == ObservationType.TLS_HELLO) {
@@ -126,9 +129,15 @@ public final class DetectionEngine implements ObservationHandler {
             }
         }
 
-        if (detecting && (src != null || dst != null)) {
-            for (Detector detector : detectors) {
-                detector.inspect(d);
+        if (src != null || dst != null) {
+            if (detecting) {
+                for (Detector detector : detectors) {
+                    detector.inspect(d);
+                }
+            } else {
+                for (Detector detector : detectors) {
+                    detector.learn(d);
+                }
             }
         }
         commit(now);
@@ -214,8 +223,40 @@ public final class DetectionEngine implements ObservationHandler {
         }
     }
 
+    /**
+     * Lets detectors judge absences once per second of capture time. The clock only moves forward:
+     * a flow's end carries its last packet's time, which may lie behind other observations.
+     */
+    private void clock(long nowNanos, boolean detecting) {
+        if (nowNanos > clockNanos) {
+            clockNanos = nowNanos;
+        }
+        long second = Math.floorDiv(clockNanos, 1_000_000_000L);
+        if (second <= clockSecond) {
+            return;
+        }
+        clockSecond = second;
+        if (detecting) {
+            tick(clockNanos);
+        }
+    }
+
+    private void tick(long nowNanos) {
+        d.observation = null;
+        d.source = null;
+        d.destination = null;
+        d.novelties = 0;
+        d.hasOperation = false;
+        for (Detector detector : detectors) {
+            detector.tick(d, nowNanos);
+        }
+    }
+
     @Override
     public void onEndOfStream() {
+        if (clockSecond != Long.MIN_VALUE && plan.detecting(clockNanos)) {
+            tick(clockNanos);
+        }
         alerts.flush();
     }
 
