@@ -66,6 +66,15 @@ public final class RequestRates {
         }
     }
 
+    /** Whether a flood was already reported in the current 10 s window (transient). */
+    public boolean reportedInWindow() {
+        return longWindow.reported;
+    }
+
+    public void markReported() {
+        longWindow.reported = true;
+    }
+
     public long shortTotal() {
         return shortWindow.total;
     }
@@ -132,6 +141,7 @@ public final class RequestRates {
         long index = Long.MIN_VALUE;
         long total;
         int peers;
+        boolean reported;
         final long[] peer = new long[PEERS];
         final long[] count = new long[PEERS];
 
@@ -141,6 +151,7 @@ public final class RequestRates {
 
         void reset(long newIndex) {
             index = newIndex;
+            reported = false;
             total = 0;
             peers = 0;
         }

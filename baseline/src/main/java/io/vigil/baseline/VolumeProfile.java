@@ -36,6 +36,8 @@ public final class VolumeProfile {
     private final long[] hourMax = new long[HOURS * MEASURES];
     private final int[] hourWindows = new int[HOURS];
     private long learnedWindows;
+    /** Bit per measure already reported in the current window (transient). */
+    private int reported;
 
     /**
      * Adds what the device sent ({@code peer} 0 when the observation opened no flow). A window that
@@ -49,6 +51,7 @@ public final class VolumeProfile {
                 learn();
             }
             windowIndex = index;
+            reported = 0;
             java.util.Arrays.fill(current, 0);
             java.util.Arrays.fill(peerBits, 0);
         }
@@ -90,6 +93,15 @@ public final class VolumeProfile {
             return Math.round(SKETCH_BITS * Math.log(SKETCH_BITS));
         }
         return Math.round(-SKETCH_BITS * Math.log((double) zeros / SKETCH_BITS));
+    }
+
+    /** Whether a spike of this measure was already reported in the current window. */
+    public boolean reported(int measure) {
+        return (reported & 1 << measure) != 0;
+    }
+
+    public void markReported(int measure) {
+        reported |= 1 << measure;
     }
 
     /** Start of the current window, in capture seconds. */
