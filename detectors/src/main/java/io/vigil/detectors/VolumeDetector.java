@@ -18,7 +18,8 @@ import java.util.Map;
  *     opened or distinct peers above max({@link #FACTOR} times the learned maximum window,
  *     learned maximum + a floor). The learned maximum is that of the same hour of the day once
  *     learning spanned {@link #TIME_OF_DAY_NANOS} and that hour has {@link #MIN_HOUR_WINDOWS}
- *     windows of traffic; the device's overall maximum otherwise. One alert per device and measure.</li>
+ *     windows of traffic; the device's overall maximum otherwise. One alert per device (the first
+ *     measure over its line names it), later windows fold in.</li>
  * <li><b>Exfiltration</b>: an internal device sent at least max({@link #EXFIL_MIN_BYTES}, its largest
  *     hour to all external addresses while learning) within an hour to one external address it
  *     never used while learning (as client or server). Long uploads are seen while they run
@@ -114,33 +115,43 @@ public final class VolumeDetector implements Detector {
         long windowStart = v.windowStartSeconds();
         int hour = VolumeProfile.hourOf(windowStart);
         boolean byHour = d.learnedNanos() >= TIME_OF_DAY_NANOS && v.hourWindows(hour) >= MIN_HOUR_WINDOWS;
+        int over = -1;
+        long now = 0;
+        long learned = 0;
         for (int m = 0; m < VolumeProfile.MEASURES; m++) {
-            long learned = byHour ? v.hourMax(hour, m) : v.learnedMax(m);
-            long limit = Math.max(FACTOR * learned, learned + FLOORS[m]);
-            long now = v.current(m);
-            if (now <= limit || v.reported(m)) {
-                continue;
+            long learnedM = byHour ? v.hourMax(hour, m) : v.learnedMax(m);
+            long nowM = v.current(m);
+            if (nowM > Math.max(FACTOR * learnedM, learnedM + FLOORS[m]) && !v.reported(m)) {
+                v.markReported(m);
+                if (over < 0) {
+                    over = m;
+                    now = nowM;
+                    learned = learnedM;
+                }
             }
-            v.markReported(m);
-            String cause = "volume_spike|" + device.id() + "|" + m;
-            if (d.known(cause)) {
-                continue;
-            }
-            String explanation = Roles.of(device) + " " + device.ip() + " sent " + amount(m, now) + " within "
-                + VolumeProfile.WINDOW_SECONDS / 60 + " min; its largest " + VolumeProfile.WINDOW_SECONDS / 60
-                + " min " + (byHour ? String.format(Locale.ROOT, "between %02d:00 and %02d:00 UTC", hour, (hour + 1) % 24)
-                : "") + " while learning (" + d.learnedFor() + ") was " + amount(m, learned) + ".";
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("measure", MEASURE_NAMES[m]);
-            details.put("value", now);
-            details.put("learned_max", learned);
-            details.put("time_of_day", byHour);
-            details.put("window_start", windowStart);
-            double ratio = now / (double) Math.max(1, learned);
-            d.raise(AlertType.VOLUME_SPIKE, cause, AlertType.VOLUME_SPIKE.baseSeverity(),
-                (int) Math.min(100, 50 + 8 * Math.log(ratio) / Math.log(2)), Detection.confidence(v.learnedWindows()),
-                explanation.replace("min  while", "min while"), device, null, details);
         }
+        if (over < 0) {
+            return;
+        }
+        // One alert per device: a burst that is also a burst of packets is one finding; later windows fold in.
+        String cause = "volume_spike|" + device.id();
+        if (d.known(cause)) {
+            return;
+        }
+        String explanation = Roles.of(device) + " " + device.ip() + " sent " + amount(over, now) + " within "
+            + VolumeProfile.WINDOW_SECONDS / 60 + " min; its largest " + VolumeProfile.WINDOW_SECONDS / 60 + " min"
+            + (byHour ? String.format(Locale.ROOT, " between %02d:00 and %02d:00 UTC", hour, (hour + 1) % 24) : "")
+            + " while learning (" + d.learnedFor() + ") was " + amount(over, learned) + ".";
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("measure", MEASURE_NAMES[over]);
+        details.put("value", now);
+        details.put("learned_max", learned);
+        details.put("time_of_day", byHour);
+        details.put("window_start", windowStart);
+        double ratio = now / (double) Math.max(1, learned);
+        d.raise(AlertType.VOLUME_SPIKE, cause, AlertType.VOLUME_SPIKE.baseSeverity(),
+            (int) Math.min(100, 50 + 8 * Math.log(ratio) / Math.log(2)), Detection.confidence(v.learnedWindows()),
+            explanation, device, null, details);
     }
 
     private void judgeExternal(Detection d, Device sender, long bytes, long peerHi, long peerLo) {
