@@ -18,7 +18,7 @@ import java.io.IOException;
  */
 public final class AuthAttempts {
     public static final int PAIRS = 8;
-    public static final int RING = 32;
+    public static final int RING = 16;
     public static final int LEARNED = 16;
     public static final long WINDOW_SECONDS = 120;
 

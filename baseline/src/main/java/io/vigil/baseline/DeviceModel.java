@@ -17,7 +17,7 @@ public final class DeviceModel {
     private static final FeatureKind[] KINDS = FeatureKind.values();
     private static final int PENDING_MAX = 256;
     /** Clients remembered per device for first-connection checks across zones. */
-    public static final int MAX_LEARNED_CLIENTS = 256;
+    public static final int MAX_LEARNED_CLIENTS = 128;
 
     private final FeatureSet[] sets = new FeatureSet[KINDS.length];
     private PeerOperations operationsReceived;

@@ -16,7 +16,7 @@ import java.io.IOException;
  * <p>Owned by one device shard thread; no synchronisation.
  */
 public final class ExternalTransfers {
-    public static final int MAX_DESTINATIONS = 512;
+    public static final int MAX_DESTINATIONS = 256;
     public static final int RECENT = 8;
     public static final long RECENT_SECONDS = 3600;
 
