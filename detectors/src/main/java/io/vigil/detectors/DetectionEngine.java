@@ -253,6 +253,12 @@ public final class DetectionEngine implements ObservationHandler {
     }
 
     @Override
+    public void onClock(long timestampNanos) {
+        plan.observe(timestampNanos);
+        clock(timestampNanos, plan.detecting(timestampNanos));
+    }
+
+    @Override
     public void onEndOfStream() {
         if (clockSecond != Long.MIN_VALUE && plan.detecting(clockNanos)) {
             tick(clockNanos);
