@@ -25,7 +25,8 @@ import java.util.Map;
  *     never used while learning (as client or server). Long uploads are seen while they run
  *     through FLOW_PROGRESS observations (at 1, 8, 64 MiB, ...).</li>
  * </ul>
- * Bytes are counted once: FLOW_PROGRESS and FLOW_END add what earlier progress had not reported.
+ * Bytes are counted once: FLOW_PROGRESS and FLOW_END add what earlier progress had not reported;
+ * a flow longer than a window counts in it at its average rate ({@link #windowShare}).
  */
 public final class VolumeDetector implements Detector {
     public static final int FACTOR = 4;
@@ -72,14 +73,31 @@ public final class VolumeDetector implements Detector {
         boolean end = t == ObservationType.FLOW_END;
         Device client = d.source();
         if (client != null) {
-            sent(d, client, o.bytesToServer - o.reportedBytesToServer, end ? o.packetsToServer : 0, o.dstIpHi,
-                o.dstIpLo, learnedUntil, detecting);
+            sent(d, client, o.bytesToServer - o.reportedBytesToServer, o.bytesToServer, end ? o.packetsToServer : 0,
+                o.dstIpHi, o.dstIpLo, learnedUntil, detecting);
         }
         Device server = d.destination();
         if (server != null) {
-            sent(d, server, o.bytesToClient - o.reportedBytesToClient, end ? o.packetsToClient : 0, o.srcIpHi,
-                o.srcIpLo, learnedUntil, detecting);
+            sent(d, server, o.bytesToClient - o.reportedBytesToClient, o.bytesToClient, end ? o.packetsToClient : 0,
+                o.srcIpHi, o.srcIpLo, learnedUntil, detecting);
         }
+    }
+
+    /**
+     * The part of a flow's newly reported bytes (or packets) that belongs in the current window. A
+     * flow longer than a window reports in lumps (its 512 MiB progress carries 448 MiB sent over
+     * hours), so it is credited at its average rate over the part of the window it covered; the
+     * rest fell in windows already closed. Learning and detection credit alike.
+     */
+    static long windowShare(Observation o, long amount, long flowTotal) {
+        long windowNanos = VolumeProfile.WINDOW_SECONDS * 1_000_000_000L;
+        long elapsed = o.timestampNanos - o.firstSeenNanos;
+        if (amount <= 0 || o.firstSeenNanos <= 0 || elapsed <= windowNanos) {
+            return amount;
+        }
+        long windowStart = Math.floorDiv(o.timestampNanos, windowNanos) * windowNanos;
+        long covered = o.timestampNanos - Math.max(o.firstSeenNanos, windowStart);
+        return Math.min(amount, Math.round((double) flowTotal * covered / elapsed));
     }
 
     private static void learnContact(Device device, int vlan, long peerHi, long peerLo) {
@@ -88,13 +106,14 @@ public final class VolumeDetector implements Detector {
         }
     }
 
-    private void sent(Detection d, Device sender, long bytes, long packets, long peerHi, long peerLo, long learnedUntil,
-                      boolean detecting) {
+    private void sent(Detection d, Device sender, long bytes, long flowBytes, long packets, long peerHi, long peerLo,
+                      long learnedUntil, boolean detecting) {
         if (bytes <= 0 && packets <= 0) {
             return;
         }
         Observation o = d.observation();
-        sender.model().volume().add(o.timestampNanos, bytes, packets, 0, 0, learnedUntil);
+        sender.model().volume().add(o.timestampNanos, windowShare(o, bytes, flowBytes), windowShare(o, packets, packets),
+            0, 0, learnedUntil);
         boolean external = !IpAddresses.isInternal(peerHi, peerLo) && IpAddresses.isInternal(sender.ipHi(), sender.ipLo());
         if (!detecting) {
             if (external) {

@@ -82,7 +82,13 @@ final class Site {
 
     /** A FLOW_PROGRESS: the client's bytes to the server crossed {@code threshold} (earlier ones reported {@code before}). */
     void progress(long t, int client, int server, int port, long threshold, long before) {
+        progress(t, 0, client, server, port, threshold, before);
+    }
+
+    /** As {@link #progress(long, int, int, int, long, long)} for a flow that began at {@code firstSeen}. */
+    void progress(long t, long firstSeen, int client, int server, int port, long threshold, long before) {
         o.clear();
+        o.firstSeenNanos = firstSeen;
         o.type = ObservationType.FLOW_PROGRESS;
         endpoints(t, client, server, clientPort, port, 6);
         o.lastSeenNanos = t;

@@ -101,6 +101,22 @@ class VolumeDetectorTest {
     }
 
     @Test
+    void aSteadyReplicationStreamIsCreditedAtItsRateNotInLumps() {
+        site = new Site(HOUR, new VolumeDetector());
+        int replica = ip(10, 10, 2, 3);
+        long start = MIDNIGHT;
+        site.flow(start, WORKSTATION, replica, 873);
+        long rate = 100_000; // bytes a second, for 8 hours: progress at 1, 8, 64 and 512 MiB
+        for (int level = 1; level <= 4; level++) {
+            long threshold = FlowProgress.threshold(level);
+            long at = start + threshold / rate * SECOND;
+            site.progress(at, start, WORKSTATION, replica, 873, threshold, FlowProgress.threshold(level - 1));
+        }
+        // The 512 MiB report comes after 1.5 h and carries 448 MiB: at the stream's rate, 30 MB a window.
+        assertEquals(List.of(), site.types(), site.describe());
+    }
+
+    @Test
     void moreOfTheSameToAKnownCloudServiceIsNotExfiltration() {
         site = new Site(6 * HOUR, new VolumeDetector());
         routine(T0, 6);
