@@ -32,7 +32,8 @@ import java.util.Map;
  * pair, the polls it covers fold into it, and when polls resume the resuming poll is folded in as
  * evidence (so the SOC sees "stopped, then resumed 31 s later" in the alert's update). A device
  * whose learning already contained such gaps has them in its longest gap and is not alerted for
- * them again. Each poll reports a period change once.
+ * them again. A period change is one alert per master and device too (a master whose cycle
+ * changed changes all its polls); each poll reports it once.
  */
 public final class PollingDetector implements Detector {
     public static final int MIN_INTERVALS = 20;
@@ -105,7 +106,7 @@ public final class PollingDetector implements Detector {
             return;
         }
         s.markChangeReported(i);
-        String cause = "polling_period|" + target.id() + "|" + Long.toHexString(s.key(i));
+        String cause = "polling_period|" + target.id() + "|" + IpAddresses.toString(s.masterHi(i), s.masterLo(i));
         if (d.known(cause)) {
             return;
         }

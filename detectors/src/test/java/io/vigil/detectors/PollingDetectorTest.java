@@ -26,13 +26,18 @@ class PollingDetectorTest {
     private final Site site = new Site(LEARN, new PollingDetector());
     private final Random jitter = new Random(7);
 
-    /** Polls every second from {@code fromSecond} for {@code seconds}; returns the last poll's time. */
+    /**
+     * Polls every {@code periodNanos} from {@code fromSecond} for {@code seconds}: register 0, and
+     * register 100 a quarter period later; returns the last poll's time.
+     */
     private long poll(long fromSecond, long seconds, long periodNanos) {
         long last = 0;
         long end = T0 + (fromSecond + seconds) * SECOND;
         for (long t = T0 + fromSecond * SECOND; t < end; t += periodNanos) {
-            last = t + (long) ((jitter.nextDouble() - 0.5) * 40_000_000L);
-            site.modbus(last, HMI, PLC, 3, 0);
+            long at = t + (long) ((jitter.nextDouble() - 0.5) * 40_000_000L);
+            site.modbus(at, HMI, PLC, 3, 0);
+            last = at + periodNanos / 4;
+            site.modbus(last, HMI, PLC, 3, 100);
         }
         return last;
     }
@@ -71,7 +76,7 @@ class PollingDetectorTest {
             a.explanation());
         assertEquals("T0829", a.type().techniqueId());
         assertEquals("10.30.0.5", a.source().ip());
-        assertEquals(1, a.count());
+        assertEquals(2, a.count(), "the pair's two polls are one alert");
     }
 
     @Test
@@ -96,9 +101,9 @@ class PollingDetectorTest {
         background(from + 60, 30); // 30 s of silence: the PLC reboots
         long resumed = poll(from + 90, 120, SECOND);
         site.end();
-        assertEquals(List.of(AlertType.POLLING_STOPPED), site.types(), site.describe());
+        assertEquals(List.of(AlertType.POLLING_STOPPED), site.types(), "one alert for the pair: " + site.describe());
         Alert a = site.alerts.get(0);
-        assertEquals(2, a.count(), "the resuming poll is folded in");
+        assertEquals(4, a.count(), "both polls stopped, and both resumed: folded in");
         assertTrue(a.lastSeenNanos() > T0 + (from + 89) * SECOND && a.lastSeenNanos() < resumed);
     }
 
