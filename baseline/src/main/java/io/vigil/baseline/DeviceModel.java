@@ -9,7 +9,11 @@ package io.vigil.baseline;
  * ({@link AuthAttempts}) and learned internal clients.
  *
  * <p>Memory is bounded per device by {@link #maxBytes()}; most devices use a small fraction of it,
- * since sets start at 8 slots and grow only with distinct values.
+ * since sets start at 8 slots and grow only with distinct values, and every part is created when
+ * the device first shows that behaviour. The rate, volume, poll and login parts add at most
+ * 12 KiB a device: polls 2.3 KB ({@link PollSchedule#MAX_POLLS} polls), request rates 0.5 KB,
+ * volumes by hour of day 1.1 KB, external destinations 4.7 KB ({@link ExternalTransfers#MAX_DESTINATIONS}
+ * addresses), login attempts 1.5 KB, learned internal clients 2.1 KB ({@link #MAX_LEARNED_CLIENTS}).
  *
  * <p>Owned by one device shard thread; no synchronisation.
  */

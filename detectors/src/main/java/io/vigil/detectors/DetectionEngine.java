@@ -29,6 +29,11 @@ import java.util.List;
  * capture time) before it counts as normal: an attacker's write does not become routine by being
  * repeated for a minute, a real change of operations does within an hour.
  *
+ * <p>Detectors that learn a model of their own (rates, volumes, poll periods) see the learning
+ * phase's observations through {@link Detector#learn}; those that judge an absence get
+ * {@link Detector#tick} once per second of capture time (from any observation the shard sees,
+ * its own or, via {@link #onClock}, another shard's) and at the end of the stream.
+ *
  * <p>Must run after the shard's {@link io.vigil.baseline.DeviceInventory}, which creates the
  * devices. Owned by one device shard thread; allocates only when a device first shows a kind of
  * behaviour, when a set grows, and when it raises an alert.
