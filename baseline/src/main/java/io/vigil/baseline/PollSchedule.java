@@ -45,6 +45,8 @@ public final class PollSchedule {
     private final byte[] marks = new byte[MAX_POLLS];
     private final float[] sortScratch = new float[RECENT];
     private int size;
+    /** Whether a detector's clock already walks this schedule (transient). */
+    private boolean watched;
 
     /** Entry of {@code pollKey}, -1 when not tracked. */
     public int indexOf(long pollKey) {
@@ -131,6 +133,13 @@ public final class PollSchedule {
 
     public int size() {
         return size;
+    }
+
+    /** Marks the schedule as walked by a detector's clock; true when it was not yet. */
+    public boolean watch() {
+        boolean first = !watched;
+        watched = true;
+        return first;
     }
 
     public long key(int i) {

@@ -58,10 +58,9 @@ public final class PollingDetector implements Detector {
         }
         Observation o = d.observation();
         PollSchedule s = target.model().polls();
-        boolean first = s.size() == 0;
         s.learn(pollKey(o, op), o.vlan, o.srcIpHi, o.srcIpLo, op.protocol.ordinal(), op.function, op.address,
             o.timestampNanos);
-        if (first && s.size() > 0) {
+        if (s.size() > 0 && s.watch()) {
             polled.add(target);
         }
     }
@@ -76,6 +75,9 @@ public final class PollingDetector implements Detector {
         PollSchedule s = target.model().pollsIfAny();
         if (s == null) {
             return;
+        }
+        if (s.size() > 0 && s.watch()) {
+            polled.add(target); // learned in an earlier run and loaded: its first request puts it on the clock
         }
         Observation o = d.observation();
         int i = s.indexOf(pollKey(o, op));
