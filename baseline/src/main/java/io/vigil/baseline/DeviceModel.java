@@ -7,16 +7,25 @@ import java.io.IOException;
 /**
  * The pattern of life of one device: a {@link FeatureSet} per {@link FeatureKind} (created when
  * the device first shows that kind of behaviour), what each peer has asked of it
- * ({@link PeerOperations}) and the ranges of values written to it ({@link ValueRanges}).
+ * ({@link PeerOperations}) and the ranges of values written to it ({@link ValueRanges}); its
+ * polls ({@link PollSchedule}), request rates ({@link RequestRates}), volumes by hour of day
+ * ({@link VolumeProfile}), external destinations ({@link ExternalTransfers}), login attempts
+ * ({@link AuthAttempts}) and learned internal clients.
  *
  * <p>Memory is bounded per device by {@link #maxBytes()}; most devices use a small fraction of it,
- * since sets start at 8 slots and grow only with distinct values.
+ * since sets start at 8 slots and grow only with distinct values, and every part is created when
+ * the device first shows that behaviour. The rate, volume, poll and login parts add at most
+ * 12 KiB a device: polls 2.3 KB ({@link PollSchedule#MAX_POLLS} polls), request rates 0.5 KB,
+ * volumes by hour of day 1.1 KB, external destinations 4.7 KB ({@link ExternalTransfers#MAX_DESTINATIONS}
+ * addresses), login attempts 1.5 KB, learned internal clients 2.1 KB ({@link #MAX_LEARNED_CLIENTS}).
  *
  * <p>Owned by one device shard thread; no synchronisation.
  */
 public final class DeviceModel {
     private static final FeatureKind[] KINDS = FeatureKind.values();
     private static final int PENDING_MAX = 256;
+    /** Clients remembered per device for first-connection checks across zones. */
+    public static final int MAX_LEARNED_CLIENTS = 128;
 
     private final FeatureSet[] sets = new FeatureSet[KINDS.length];
     private PeerOperations operationsReceived;
@@ -26,6 +35,12 @@ public final class DeviceModel {
     private ScanWindow scanWindow;
     private DnsActivity dnsActivity;
     private Beacons beacons;
+    private PollSchedule polls;
+    private RequestRates requestRates;
+    private VolumeProfile volume;
+    private ExternalTransfers externalTransfers;
+    private AuthAttempts authAttempts;
+    private BoundedLongSet learnedClients;
     private boolean reportedAsNew;
 
     /** The set of this kind, created on first use. */
@@ -108,6 +123,78 @@ public final class DeviceModel {
         return beacons;
     }
 
+    /** The polls this device receives, with their learned period and jitter. */
+    public PollSchedule polls() {
+        if (polls == null) {
+            polls = new PollSchedule();
+        }
+        return polls;
+    }
+
+    public PollSchedule pollsIfAny() {
+        return polls;
+    }
+
+    /** Requests this device receives per second and per ten seconds, and their learned maxima. */
+    public RequestRates requestRates() {
+        if (requestRates == null) {
+            requestRates = new RequestRates();
+        }
+        return requestRates;
+    }
+
+    public RequestRates requestRatesIfAny() {
+        return requestRates;
+    }
+
+    /** What this device sends per window, with the learned maxima overall and by hour of day. */
+    public VolumeProfile volume() {
+        if (volume == null) {
+            volume = new VolumeProfile();
+        }
+        return volume;
+    }
+
+    public VolumeProfile volumeIfAny() {
+        return volume;
+    }
+
+    /** The external addresses this device used while learning and what it sends to new ones. */
+    public ExternalTransfers externalTransfers() {
+        if (externalTransfers == null) {
+            externalTransfers = new ExternalTransfers();
+        }
+        return externalTransfers;
+    }
+
+    public ExternalTransfers externalTransfersIfAny() {
+        return externalTransfers;
+    }
+
+    /** Connections to this device's login services, per client. */
+    public AuthAttempts authAttempts() {
+        if (authAttempts == null) {
+            authAttempts = new AuthAttempts();
+        }
+        return authAttempts;
+    }
+
+    public AuthAttempts authAttemptsIfAny() {
+        return authAttempts;
+    }
+
+    /** Internal clients (peer keys) that connected to this device while learning. */
+    public BoundedLongSet learnedClients() {
+        if (learnedClients == null) {
+            learnedClients = new BoundedLongSet(MAX_LEARNED_CLIENTS);
+        }
+        return learnedClients;
+    }
+
+    public BoundedLongSet learnedClientsIfAny() {
+        return learnedClients;
+    }
+
     /** Whether the device was already reported as new (so its later observations need no lookup). */
     public boolean reportedAsNew() {
         return reportedAsNew;
@@ -151,6 +238,24 @@ public final class DeviceModel {
         if (present(out, beacons)) {
             beacons.writeTo(out);
         }
+        if (present(out, polls)) {
+            polls.writeTo(out);
+        }
+        if (present(out, requestRates)) {
+            requestRates.writeTo(out);
+        }
+        if (present(out, volume)) {
+            volume.writeTo(out);
+        }
+        if (present(out, externalTransfers)) {
+            externalTransfers.writeTo(out);
+        }
+        if (present(out, authAttempts)) {
+            authAttempts.writeTo(out);
+        }
+        if (present(out, learnedClients)) {
+            learnedClients.writeTo(out);
+        }
     }
 
     /** Reads a model written by {@link #writeTo}, component by component in the same order. */
@@ -187,6 +292,24 @@ public final class DeviceModel {
         if (in.readBoolean()) {
             m.beacons = Beacons.readFrom(in);
         }
+        if (in.readBoolean()) {
+            m.polls = PollSchedule.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.requestRates = RequestRates.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.volume = VolumeProfile.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.externalTransfers = ExternalTransfers.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.authAttempts = AuthAttempts.readFrom(in);
+        }
+        if (in.readBoolean()) {
+            m.learnedClients = BoundedLongSet.readFrom(in);
+        }
         return m;
     }
 
@@ -202,6 +325,8 @@ public final class DeviceModel {
             b += FeatureSet.bytesFor(k.maxKeys());
         }
         return b + 2 * PeerOperations.bytes() + ValueRanges.bytes() + FeatureSet.bytesFor(PENDING_MAX)
-            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32 + 40 + Beacons.bytes();
+            + 16 + ScanWindow.MAX_DISTINCT * (8 + 4) + 2 * 16 + 32 + 40 + Beacons.bytes()
+            + 6 * 4 + PollSchedule.bytes() + RequestRates.bytes() + VolumeProfile.bytes() + ExternalTransfers.bytes()
+            + AuthAttempts.bytes() + BoundedLongSet.bytesFor(MAX_LEARNED_CLIENTS);
     }
 }

@@ -179,7 +179,7 @@ class ModelPersistenceTest {
         DeviceModel emptyCopy = roundTrip(empty::writeTo, DeviceModel::readFrom);
         assertNull(emptyCopy.featuresIfAny(FeatureKind.PEER_AS_CLIENT));
         assertNull(emptyCopy.operationsReceivedIfAny());
-        assertEquals(1 + 1 + FeatureKind.values().length + 7, bytes(empty::writeTo).length, "a flag per component");
+        assertEquals(1 + 1 + FeatureKind.values().length + 13, bytes(empty::writeTo).length, "a flag per component");
 
         DeviceModel m = new DeviceModel();
         m.features(FeatureKind.PEER_AS_SERVER).observe(42, 60);
@@ -192,9 +192,19 @@ class ModelPersistenceTest {
         m.dnsActivity().query(1, 10, false);
         m.beacons().connect(3, 1);
         m.markReportedAsNew();
+        // The detectors' own parts: present (their contents' round trips are in ModelPartsRoundTripTest).
+        m.polls();
+        m.requestRates();
+        m.volume();
+        m.externalTransfers();
+        m.authAttempts();
+        m.learnedClients();
         DeviceModel copy = roundTrip(m::writeTo, DeviceModel::readFrom);
         assertArrayEquals(bytes(m::writeTo), bytes(copy::writeTo));
         assertTrue(copy.reportedAsNew());
+        assertTrue(copy.pollsIfAny() != null && copy.requestRatesIfAny() != null && copy.volumeIfAny() != null
+            && copy.externalTransfersIfAny() != null && copy.authAttemptsIfAny() != null
+            && copy.learnedClientsIfAny() != null, "every part present in the original is present in the copy");
         assertTrue(copy.featuresIfAny(FeatureKind.PEER_AS_SERVER).contains(42));
         assertNull(copy.featuresIfAny(FeatureKind.PEER_AS_CLIENT));
         assertEquals(1, copy.operationsIssuedIfAny().size());

@@ -24,7 +24,14 @@ public enum AlertType {
     SHADOW_AI("Generative-AI service used by a host that never used one", "T1567", "Exfiltration Over Web Service", 2),
     INSECURE_SESSION("New OPC UA session without security", "T0859", "Valid Accounts", 3),
     PROTOCOL_EXPLOIT("Protocol field crafted to break the receiver's parser", "T1210",
-        "Exploitation of Remote Services", 5);
+        "Exploitation of Remote Services", 5),
+    REQUEST_FLOOD("Request flood far above the device's learned rate", "T0814", "Denial of Service", 4),
+    VOLUME_SPIKE("Traffic volume far above the device's learned maximum", "T1030", "Data Transfer Size Limits", 3),
+    EXFILTRATION("Bulk transfer to an external address the device never used", "T1048",
+        "Exfiltration Over Alternative Protocol", 4),
+    POLLING_STOPPED("Regular polling stopped", "T0829", "Loss of View", 4),
+    POLLING_PERIOD_CHANGED("Polling period changed", "T0831", "Manipulation of Control", 3),
+    BRUTE_FORCE("Password guessing on a login service", "T1110", "Brute Force", 4);
 
     private final String title;
     private final String techniqueId;

@@ -17,6 +17,8 @@ public final class Detection {
     static final int MAX_NOVELTIES = 8;
 
     Observation observation;
+    /** Stands in for an observation when a finding is an absence (see {@link Detector#tick}). */
+    private final Observation synthetic = new Observation();
     Device source;
     Device destination;
     final IndustrialOperation operation = new IndustrialOperation();
@@ -85,6 +87,23 @@ public final class Detection {
     /** Marks novelty {@code i} as alerted on: it will not be learned as normal unless it persists. */
     public void alerted(int i) {
         noveltyAlerted[i] = true;
+    }
+
+    /**
+     * A cleared observation that becomes {@link #observation()} until the next one, for a detector
+     * whose finding has no observation of its own: it fills in the endpoints and time the alert's
+     * evidence should name.
+     */
+    public Observation synthetic() {
+        synthetic.clear();
+        observation = synthetic;
+        return synthetic;
+    }
+
+    /** Capture time of learning, in ns (0 when detection started at once, e.g. with a loaded model). */
+    public long learnedNanos() {
+        long end = plan.endNanos();
+        return end == Long.MAX_VALUE ? 0 : Math.max(0, end - plan.startNanos());
     }
 
     /** The learning span, as an explanation names it ("6 h"). */

@@ -36,6 +36,11 @@ import java.util.List;
  * capture time) before it counts as normal: an attacker's write does not become routine by being
  * repeated for a minute, a real change of operations does within an hour.
  *
+ * <p>Detectors that learn a model of their own (rates, volumes, poll periods) see the learning
+ * phase's observations through {@link Detector#learn}; those that judge an absence get
+ * {@link Detector#tick} once per second of capture time (from any observation the shard sees,
+ * its own or, via {@link #onClock}, another shard's) and at the end of the stream.
+ *
  * <p>Must run after the shard's {@link io.vigil.baseline.DeviceInventory}, which creates the
  * devices. Owned by one device shard thread; allocates only when a device first shows a kind of
  * behaviour, when a set grows, and when it raises an alert.
@@ -57,6 +62,9 @@ public final class DetectionEngine implements ObservationHandler {
     /** Capture time of the latest observation learned (Long.MIN_VALUE before any), for the model file. */
     private long lastLearnedNanos = Long.MIN_VALUE;
     private boolean detected;
+    /** Latest capture time seen, and its second, for {@link Detector#tick}. */
+    private long clockNanos = Long.MIN_VALUE;
+    private long clockSecond = Long.MIN_VALUE;
 
     public DetectionEngine(DeviceTable devices, LearningPlan plan, AlertAggregator alerts, List<Detector> detectors,
                            double minSurpriseBits) {
@@ -72,8 +80,7 @@ public final class DetectionEngine implements ObservationHandler {
     @Override
     public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
         ObservationType type = o.type;
-        if (type == ObservationType.PROTOCOL_MISMATCH
-            || (type == ObservationType.FLOW_END && (o.packetsToClient == 0 || !ownsDestination))) {
+        if (type == ObservationType.PROTOCOL_MISMATCH) {
             return;
         }
         plan.observe(o.timestampNanos);
@@ -83,6 +90,7 @@ public final class DetectionEngine implements ObservationHandler {
         } else if (o.timestampNanos > lastLearnedNanos) {
             lastLearnedNanos = o.timestampNanos;
         }
+        clock(o.timestampNanos, detecting);
         Device src = ownsSource ? devices.find(o.vlan, o.srcIpHi, o.srcIpLo) : null;
         Device dst = ownsDestination ? devices.find(o.vlan, o.dstIpHi, o.dstIpLo) : null;
         d.observation = o;
@@ -105,9 +113,9 @@ public final class DetectionEngine implements ObservationHandler {
                 feature(dst, FeatureKind.PEER_AS_SERVER, FeatureKeys.peerService(srcPeer, o.ipProto, o.dstPort),
                     detecting, now);
             }
-        } else if (type == ObservationType.FLOW_END) {
+        } else if (type == ObservationType.FLOW_END || type == ObservationType.FLOW_PROGRESS) {
             // A service is what a device answered on: a probe of a closed port (a SYN without reply) is not one.
-            if (dst != null && o.dstPort != 0 && o.serverAnswered()) {
+            if (type == ObservationType.FLOW_END && dst != null && o.dstPort != 0 && o.serverAnswered()) {
                 feature(dst, FeatureKind.SERVICE_SERVED, FeatureKeys.service(o.ipProto, o.dstPort), detecting, now);
             }
         } else if (type == ObservationType.DNS_QUERY || type == ObservationType.TLS_HELLO) {
@@ -143,9 +151,15 @@ public final class DetectionEngine implements ObservationHandler {
             }
         }
 
-        if (detecting && (src != null || dst != null)) {
-            for (Detector detector : detectors) {
-                detector.inspect(d);
+        if (src != null || dst != null) {
+            if (detecting) {
+                for (Detector detector : detectors) {
+                    detector.inspect(d);
+                }
+            } else {
+                for (Detector detector : detectors) {
+                    detector.learn(d);
+                }
             }
         }
         commit(now);
@@ -231,8 +245,46 @@ public final class DetectionEngine implements ObservationHandler {
         }
     }
 
+    /**
+     * Lets detectors judge absences once per second of capture time. The clock only moves forward:
+     * a flow's end carries its last packet's time, which may lie behind other observations.
+     */
+    private void clock(long nowNanos, boolean detecting) {
+        if (nowNanos > clockNanos) {
+            clockNanos = nowNanos;
+        }
+        long second = Math.floorDiv(clockNanos, 1_000_000_000L);
+        if (second <= clockSecond) {
+            return;
+        }
+        clockSecond = second;
+        if (detecting) {
+            tick(clockNanos);
+        }
+    }
+
+    private void tick(long nowNanos) {
+        d.observation = null;
+        d.source = null;
+        d.destination = null;
+        d.novelties = 0;
+        d.hasOperation = false;
+        for (Detector detector : detectors) {
+            detector.tick(d, nowNanos);
+        }
+    }
+
+    @Override
+    public void onClock(long timestampNanos) {
+        plan.observe(timestampNanos);
+        clock(timestampNanos, plan.detecting(timestampNanos));
+    }
+
     @Override
     public void onEndOfStream() {
+        if (clockSecond != Long.MIN_VALUE && plan.detecting(clockNanos)) {
+            tick(clockNanos);
+        }
         alerts.flush();
     }
 

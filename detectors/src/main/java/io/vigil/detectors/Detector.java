@@ -24,4 +24,20 @@ public interface Detector {
      */
     default void readStateFrom(DataInput in) throws IOException {
     }
+
+    /**
+     * Called instead of {@link #inspect} for the observations of the learning phase, for detectors
+     * that learn a model of their own (rates, volumes, poll periods) from what they will later judge.
+     */
+    default void learn(Detection d) {
+    }
+
+    /**
+     * Called in the detection phase at most once per second of capture time (before the first
+     * observation of that second) and once at the end of the stream, for findings that are an
+     * absence (a poll that stopped coming). {@link Detection#observation()} is null until the
+     * detector fills {@link Detection#synthetic()}.
+     */
+    default void tick(Detection d, long nowNanos) {
+    }
 }

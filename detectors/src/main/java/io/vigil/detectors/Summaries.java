@@ -14,6 +14,9 @@ final class Summaries {
         if (op.extract(o)) {
             return operation(op);
         }
+        if (o.type == null) {
+            return "no traffic (an absence)";
+        }
         switch (o.type) {
             case FLOW_START:
                 return ipProtocol(o.ipProto)

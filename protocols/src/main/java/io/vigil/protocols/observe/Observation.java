@@ -41,6 +41,12 @@ public final class Observation {
     public int tcpState;
     /** Why the flow ended; null for FLOW_START. */
     public FlowEndReason endReason;
+    /**
+     * FLOW_PROGRESS and FLOW_END: bytes of {@link #bytesToServer}/{@link #bytesToClient} that earlier FLOW_PROGRESS
+     * observations of this flow already carried (0 when none), so a consumer adding up volumes counts the difference.
+     */
+    public long reportedBytesToServer;
+    public long reportedBytesToClient;
 
     // ---- ARP_CLAIM ----
     public int arpOperation;
@@ -86,6 +92,7 @@ public final class Observation {
         firstSeenNanos = lastSeenNanos = 0;
         tcpState = 0;
         endReason = null;
+        reportedBytesToServer = reportedBytesToClient = 0;
         arpOperation = 0;
         appProtocol = null;
         frameNumber = 0;
@@ -114,6 +121,8 @@ public final class Observation {
         lastSeenNanos = o.lastSeenNanos;
         tcpState = o.tcpState;
         endReason = o.endReason;
+        reportedBytesToServer = o.reportedBytesToServer;
+        reportedBytesToClient = o.reportedBytesToClient;
         arpOperation = o.arpOperation;
         appProtocol = o.appProtocol;
         frameNumber = o.frameNumber;

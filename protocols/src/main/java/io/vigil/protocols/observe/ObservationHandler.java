@@ -10,6 +10,14 @@ package io.vigil.protocols.observe;
 public interface ObservationHandler {
     void onObservation(Observation o, boolean ownsSource, boolean ownsDestination);
 
+    /**
+     * Capture time reached {@code timestampNanos} in an observation this shard does not own: lets
+     * handlers that judge absences (a poll that stopped) keep time on a shard whose own devices are
+     * quiet. Called at most once per second of capture time.
+     */
+    default void onClock(long timestampNanos) {
+    }
+
     /** Called once on the shard thread after the last observation. */
     default void onEndOfStream() {
     }

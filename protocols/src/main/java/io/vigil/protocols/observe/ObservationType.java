@@ -57,6 +57,13 @@ public enum ObservationType {
      * {@link Observation#appProtocol} names the expected protocol.
      */
     PROTOCOL_MISMATCH,
+    /**
+     * A long flow's bytes in one direction crossed 1 MiB, 8 MiB, 64 MiB, ... ({@link FlowProgress});
+     * src = client. Byte fields carry the totals so far as thresholds crossed, and the reported fields what earlier
+     * progress observations of the flow already carried, so volume consumers credit {@code bytesTo* - reportedBytesTo*}
+     * here and at FLOW_END and count each byte once. Packet totals are exact and informational.
+     */
+    FLOW_PROGRESS,
     /** Control marker: the flow worker that published it has flushed its last flow. Never reaches models. */
     END_OF_STREAM
 }

@@ -21,6 +21,8 @@ final class DeviceShard implements EventHandler<Observation> {
     private final CountDownLatch drained;
     private int endsSeen;
     private long observations;
+    /** Capture second last passed on by onClock, for observations of other shards. */
+    private long clockSecond = Long.MIN_VALUE;
 
     DeviceShard(int index, int shards, int flowWorkers, List<ObservationHandler> handlers, CountDownLatch drained) {
         this.index = index;
@@ -44,12 +46,23 @@ final class DeviceShard implements EventHandler<Observation> {
         }
         boolean ownsSource = owns(o.vlan, o.srcIpHi, o.srcIpLo);
         boolean ownsDestination = owns(o.vlan, o.dstIpHi, o.dstIpLo);
-        if (!ownsSource && !ownsDestination && !namesOtherDevices(o)) {
+        if (!ownsSource && !ownsDestination) {
+            long second = Math.floorDiv(o.timestampNanos, 1_000_000_000L);
+            if (second > clockSecond) {
+                clockSecond = second;
+                for (ObservationHandler h : handlers) {
+                    h.onClock(o.timestampNanos);
+                }
+            }
+            if (!namesOtherDevices(o)) {
+                return;
+            }
+            for (ObservationHandler h : handlers) {
+                h.onObservation(o, false, false);
+            }
             return;
         }
-        if (ownsSource || ownsDestination) {
-            observations++;
-        }
+        observations++;
         for (ObservationHandler h : handlers) {
             h.onObservation(o, ownsSource, ownsDestination);
         }

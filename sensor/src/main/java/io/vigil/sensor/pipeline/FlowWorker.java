@@ -29,6 +29,7 @@ import io.vigil.protocols.mqtt.MqttMessage;
 import io.vigil.protocols.ntp.NtpMessage;
 import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.NamedOp;
+import io.vigil.protocols.observe.FlowProgress;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import io.vigil.protocols.opcua.OpcUaMessage;
@@ -67,6 +68,9 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     private final FlowTable flows;
     private final AppLayer app;
     private final FlowEndReason endReason;
+    /** Per flow slot, the {@link FlowProgress} level each direction's bytes have reported (reset at flow start). */
+    private final byte[] progressToServer;
+    private final byte[] progressToClient;
 
     /** Observations claimed but not yet visible to the device shards; far below the ring size, so never a deadlock. */
     private static final int MAX_UNPUBLISHED = 256;
@@ -89,6 +93,8 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         this.flows = new FlowTable(config.maxFlows(), config.timeouts(), this);
         this.app = new AppLayer(config.maxFlows(), this);
         this.endReason = endReason;
+        this.progressToServer = new byte[config.maxFlows()];
+        this.progressToClient = new byte[config.maxFlows()];
     }
 
     @Override
@@ -165,6 +171,9 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
             publishArpClaim(p);
         } else if (p.isIp()) {
             int flowSlot = flows.update(p);
+            if (flowSlot >= 0) {
+                progress(flows.view(flowSlot));
+            }
             if (flowSlot >= 0 && p.hasPorts) {
                 FlowView flow = flows.view(flowSlot);
                 boolean fromClient = flow.clientPort() == p.srcPort && flow.clientIpLo() == p.srcIpLo
@@ -226,13 +235,42 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
 
     @Override
     public void onFlowStart(FlowView flow) {
+        progressToServer[flow.slot()] = 0;
+        progressToClient[flow.slot()] = 0;
         publishFlow(ObservationType.FLOW_START, flow, null);
+    }
+
+    /** A FLOW_PROGRESS when either direction's bytes crossed its next level: a long upload is seen while it runs. */
+    private void progress(FlowView flow) {
+        int slot = flow.slot();
+        if (flow.bytesFromClient() < FlowProgress.threshold(progressToServer[slot] + 1)
+            && flow.bytesFromServer() < FlowProgress.threshold(progressToClient[slot] + 1)) {
+            return;
+        }
+        long reportedToServer = FlowProgress.threshold(progressToServer[slot]);
+        long reportedToClient = FlowProgress.threshold(progressToClient[slot]);
+        progressToServer[slot] = (byte) FlowProgress.levelOf(flow.bytesFromClient());
+        progressToClient[slot] = (byte) FlowProgress.levelOf(flow.bytesFromServer());
+        long seq = observations.next();
+        try {
+            Observation o = fillFlow(observations.get(seq), ObservationType.FLOW_PROGRESS, flow, null);
+            o.timestampNanos = flow.lastSeenNanos();
+            o.bytesToServer = FlowProgress.threshold(progressToServer[slot]);
+            o.bytesToClient = FlowProgress.threshold(progressToClient[slot]);
+            o.reportedBytesToServer = reportedToServer;
+            o.reportedBytesToClient = reportedToClient;
+        } finally {
+            published(seq);
+        }
     }
 
     @Override
     public void onFlowEnd(FlowView flow, FlowEndReason reason) {
         app.onFlowEnd(flow.slot(), reason);
         publishFlow(ObservationType.FLOW_END, flow, reason);
+        // An active timeout continues the connection in the same slot with fresh counters.
+        progressToServer[flow.slot()] = 0;
+        progressToClient[flow.slot()] = 0;
     }
 
     @Override
@@ -666,34 +704,42 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     private void publishFlow(ObservationType type, FlowView flow, FlowEndReason reason) {
         long seq = observations.next();
         try {
-            Observation o = observations.get(seq);
-            o.clear();
-            o.type = type;
-            o.producer = index;
-            o.timestampNanos = type == ObservationType.FLOW_START ? flow.firstSeenNanos() : flow.lastSeenNanos();
-            o.vlan = flow.vlan();
-            o.srcIpHi = flow.clientIpHi();
-            o.srcIpLo = flow.clientIpLo();
-            o.dstIpHi = flow.serverIpHi();
-            o.dstIpLo = flow.serverIpLo();
-            o.srcMac = flow.clientMac();
-            o.dstMac = flow.serverMac();
-            o.srcPort = flow.clientPort();
-            o.dstPort = flow.serverPort();
-            o.ipProto = flow.ipProto();
-            // Flow ids count per table; the worker index in the top bits makes them unique per sensor.
-            o.flowId = ((long) index << 48) | flow.flowId();
-            o.packetsToServer = flow.packetsFromClient();
-            o.bytesToServer = flow.bytesFromClient();
-            o.packetsToClient = flow.packetsFromServer();
-            o.bytesToClient = flow.bytesFromServer();
-            o.firstSeenNanos = flow.firstSeenNanos();
-            o.lastSeenNanos = flow.lastSeenNanos();
-            o.tcpState = flow.tcpState();
-            o.endReason = reason;
+            Observation o = fillFlow(observations.get(seq), type, flow, reason);
+            if (type == ObservationType.FLOW_END) {
+                o.reportedBytesToServer = FlowProgress.threshold(progressToServer[flow.slot()]);
+                o.reportedBytesToClient = FlowProgress.threshold(progressToClient[flow.slot()]);
+            }
         } finally {
             published(seq);
         }
+    }
+
+    private Observation fillFlow(Observation o, ObservationType type, FlowView flow, FlowEndReason reason) {
+        o.clear();
+        o.type = type;
+        o.producer = index;
+        o.timestampNanos = type == ObservationType.FLOW_START ? flow.firstSeenNanos() : flow.lastSeenNanos();
+        o.vlan = flow.vlan();
+        o.srcIpHi = flow.clientIpHi();
+        o.srcIpLo = flow.clientIpLo();
+        o.dstIpHi = flow.serverIpHi();
+        o.dstIpLo = flow.serverIpLo();
+        o.srcMac = flow.clientMac();
+        o.dstMac = flow.serverMac();
+        o.srcPort = flow.clientPort();
+        o.dstPort = flow.serverPort();
+        o.ipProto = flow.ipProto();
+        // Flow ids count per table; the worker index in the top bits makes them unique per sensor.
+        o.flowId = ((long) index << 48) | flow.flowId();
+        o.packetsToServer = flow.packetsFromClient();
+        o.bytesToServer = flow.bytesFromClient();
+        o.packetsToClient = flow.packetsFromServer();
+        o.bytesToClient = flow.bytesFromServer();
+        o.firstSeenNanos = flow.firstSeenNanos();
+        o.lastSeenNanos = flow.lastSeenNanos();
+        o.tcpState = flow.tcpState();
+        o.endReason = reason;
+        return o;
     }
 
     private void publishEndOfStream() {

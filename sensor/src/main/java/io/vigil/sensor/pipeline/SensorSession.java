@@ -4,6 +4,12 @@ import io.vigil.baseline.Device;
 import io.vigil.baseline.DeviceInventory;
 import io.vigil.detectors.AlertAggregator;
 import io.vigil.detectors.BeaconDetector;
+import io.vigil.detectors.BruteForceDetector;
+import io.vigil.detectors.CrossZoneDetector;
+import io.vigil.detectors.OtZones;
+import io.vigil.detectors.PollingDetector;
+import io.vigil.detectors.RequestFloodDetector;
+import io.vigil.detectors.VolumeDetector;
 import io.vigil.detectors.ArpSpoofingDetector;
 import io.vigil.detectors.ScanDetector;
 import io.vigil.detectors.ShadowAiDetector;
@@ -67,21 +73,23 @@ public final class SensorSession implements AutoCloseable {
         DetectionSetup d = detection != null ? detection
             : new DetectionSetup(LearningPlan.learnOnly(), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS, alert -> { });
         this.plan = d.plan();
+        OtZones zones = new OtZones(); // one site, one set of OT subnets across the shards
         for (int i = 0; i < config.deviceShards(); i++) {
             DeviceInventory inventory = new DeviceInventory(config.maxDevices());
             inventories.add(inventory);
             engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, d.sink()),
-                d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory), d.minSurpriseBits()));
+                d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory, zones), d.minSurpriseBits()));
         }
         this.pipeline = new Pipeline(config, this::handlersFor, producers, endReason);
     }
 
     /** Every detector of the product, in the order their alerts should appear for one observation. */
-    private static List<Detector> detectors(DeviceInventory inventory) {
-        return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(),
+    private static List<Detector> detectors(DeviceInventory inventory, OtZones zones) {
+        return List.of(new NewDeviceDetector(inventory.table()), new NewPeerDetector(), new CrossZoneDetector(zones),
             new IndustrialOperationDetector(), new ValueRangeDetector(), new ArpSpoofingDetector(), new ScanDetector(),
             new NewServiceDetector(), new ShadowAiDetector(), new InsecureSessionDetector(),
-            new DnsAbuseDetector(), new BeaconDetector(), new ProtocolExploitDetector());
+            new DnsAbuseDetector(), new BeaconDetector(), new BruteForceDetector(), new RequestFloodDetector(),
+            new VolumeDetector(), new PollingDetector(), new ProtocolExploitDetector());
     }
 
     private List<ObservationHandler> handlersFor(int shard) {
