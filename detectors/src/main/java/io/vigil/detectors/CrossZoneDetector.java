@@ -24,7 +24,8 @@ import java.util.Map;
  * </ul>
  * A connection from IT to OT fires when the OT device had no connection from that client while
  * learning (the device remembers up to {@link io.vigil.baseline.DeviceModel#MAX_LEARNED_CLIENTS}
- * internal clients; beyond that nothing new is judged on it). One alert per device and client.
+ * internal clients; beyond that nothing new is judged on it). One alert per IT client and OT subnet
+ * (its count and evidence name the further devices reached).
  */
 public final class CrossZoneDetector implements Detector {
     private final OtZones zones;
@@ -82,7 +83,8 @@ public final class CrossZoneDetector implements Detector {
             d.alerted(i);
         }
         String client = IpAddresses.toString(o.srcIpHi, o.srcIpLo);
-        String cause = "cross_zone|" + server.id() + "|" + client;
+        // One finding per IT client and OT subnet: a client sweeping the plant is one path, counted, not 254 alerts.
+        String cause = "cross_zone|" + client + "|" + OtZones.subnetText(server.ipHi(), server.ipLo());
         if (d.known(cause)) {
             return;
         }

@@ -57,6 +57,16 @@ class CrossZoneDetectorTest {
     }
 
     @Test
+    void aClientSweepingTheOtSubnetIsOnePathWithACount() {
+        long t = learn();
+        site.flow(t, LAPTOP, PLC, 502);
+        site.flow(t + SECOND, LAPTOP, GATEWAY, 22);
+        Alert a = site.only(AlertType.CROSS_ZONE_PATH);
+        assertEquals(2, a.count(), "the gateway is the same IT-to-OT path, counted");
+        assertEquals(2, a.evidence().size());
+    }
+
+    @Test
     void learnedPathsAndPathsInsideOrOutOfOtRaiseNothing() {
         long t = learn();
         site.flow(t, HISTORIAN, GATEWAY, 443); // learned, another port would be the same client
