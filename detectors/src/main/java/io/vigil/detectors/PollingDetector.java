@@ -27,10 +27,14 @@ import java.util.Map;
  *     farther from the learned mean than max(6 jitters, 30 % of the period, 50 ms).</li>
  * </ul>
  *
- * <p><b>Restarts.</b> A PLC or HMI reboot (connections reset, some 30 s of silence, the same polls
- * again) is reported at most once per master and device: the stop is one alert whose cause is the
- * pair, the polls it covers fold into it, and when polls resume the resuming poll is folded in as
- * evidence (so the SOC sees "stopped, then resumed 31 s later" in the alert's update). A device
+ * <p><b>Restarts.</b> When every learned poll of a device is overdue at once, the device (or the
+ * path to it) went quiet, not one master: a PLC reboot (connections reset, some 30 s of silence,
+ * the same polls again) looks like that, so the stop is only reported once the silence passes
+ * {@link #RESTART_GRACE_SECONDS}. A device with a single master is judged the same way, which
+ * delays its stop alerts to that grace. When one master stops while the others go on, the stop is
+ * reported at its own deadline. Either way a stop is one alert per master and device, the polls it
+ * covers fold into it, and when polls resume the resuming poll is folded in as evidence (the SOC
+ * sees "stopped, then resumed" in the alert's update). A device
  * whose learning already contained such gaps has them in its longest gap and is not alerted for
  * them again. A period change is one alert per master and device too (a master whose cycle
  * changed changes all its polls); each poll reports it once.
@@ -40,6 +44,8 @@ public final class PollingDetector implements Detector {
     public static final double MAX_JITTER_RATIO = 0.5;
     public static final double MAX_PERIOD_SECONDS = 600;
     public static final double MIN_SILENCE_SECONDS = 5;
+    /** How long a device every master lost at once may stay silent before it is more than a restart. */
+    public static final double RESTART_GRACE_SECONDS = 120;
     static final double CHANGE_JITTERS = 6;
     static final double CHANGE_RELATIVE = 0.3;
     static final double CHANGE_FLOOR_SECONDS = 0.05;
@@ -130,6 +136,7 @@ public final class PollingDetector implements Detector {
         for (int k = 0; k < polled.size(); k++) {
             Device target = polled.get(k);
             PollSchedule s = target.model().polls();
+            boolean deviceSilent = deviceSilent(s, nowNanos);
             for (int i = 0; i < s.size(); i++) {
                 if (s.stopReported(i) || !regular(s, i)) {
                     continue;
@@ -140,13 +147,30 @@ public final class PollingDetector implements Detector {
                 if (last < detectingSinceNanos - (long) (deadline * 1e9) || (nowNanos - last) / 1e9 <= deadline) {
                     continue;
                 }
+                if (deviceSilent && (nowNanos - last) / 1e9 <= RESTART_GRACE_SECONDS) {
+                    continue; // every master lost the device at once: a restart, unless it lasts
+                }
                 s.markStopReported(i, true);
-                stopped(d, target, s, i, nowNanos);
+                stopped(d, target, s, i, nowNanos, deviceSilent);
             }
         }
     }
 
-    private void stopped(Detection d, Device target, PollSchedule s, int i, long nowNanos) {
+    /** Whether every regular poll of the device is overdue: the device went quiet, not one master. */
+    static boolean deviceSilent(PollSchedule s, long nowNanos) {
+        int regular = 0;
+        for (int i = 0; i < s.size(); i++) {
+            if (regular(s, i)) {
+                regular++;
+                if ((nowNanos - s.lastNanos(i)) / 1e9 <= silenceAllowedSeconds(s, i)) {
+                    return false;
+                }
+            }
+        }
+        return regular > 0;
+    }
+
+    private void stopped(Detection d, Device target, PollSchedule s, int i, long nowNanos, boolean deviceSilent) {
         Observation o = d.synthetic();
         o.timestampNanos = nowNanos;
         o.vlan = s.masterVlan(i);
@@ -160,8 +184,12 @@ public final class PollingDetector implements Detector {
             return;
         }
         double silent = (nowNanos - s.lastNanos(i)) / 1e9;
-        String explanation = learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + " (a restart of either "
-            + "end looks the same until polling resumes, which this alert's update will show).";
+        String explanation = deviceSilent
+            ? learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + ", and none of its other learned polls "
+                + "came either: the device or the path to it is down (a restart shorter than "
+                + seconds(RESTART_GRACE_SECONDS) + " is not reported)."
+            : learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + " while the device's other polls go on "
+                + "(if the master restarted, this alert's update will show polling resume).";
         Map<String, Object> details = details(s, i);
         details.put("silent_s", round3(silent));
         details.put("allowed_silence_s", round3(silenceAllowedSeconds(s, i)));
@@ -220,7 +248,7 @@ public final class PollingDetector implements Detector {
 
     /** "1.00 s", "12 ms", "2 min 5 s". */
     static String seconds(double s) {
-        if (s < 1) {
+        if (s < 0.9995) { // what rounds to 1000 ms reads as 1.00 s
             return Math.round(s * 1000) + " ms";
         }
         if (s < 60) {
