@@ -15,7 +15,7 @@ import io.vigil.protocols.snmp.SnmpMessage;
  * its traffic shows. Part of the shard's {@link DeviceInventory}; the devices passed in are the
  * ones this shard owns (null otherwise).
  */
-final class DeviceIdentity {
+public final class DeviceIdentity {
     private static final int MDNS_PORT = 5353;
     private static final int LLMNR_PORT = 5355;
     private static final int DNS_PORT = 53;
@@ -99,7 +99,7 @@ final class DeviceIdentity {
     }
 
     /** Which end of an application PDU is the server: the registered port first, then what the PDU says. */
-    static boolean sourceIsServer(Observation o) {
+    public static boolean sourceIsServer(Observation o) {
         int port = o.appProtocol.port();
         if (o.srcPort == port && o.dstPort != port) {
             return true;

@@ -22,6 +22,8 @@ import java.io.IOException;
 public final class PollSchedule {
     public static final int MAX_POLLS = 16;
     public static final int RECENT = 8;
+    /** A device silent this long between responses (a restart) starts a new run of answering. */
+    public static final long ANSWER_GAP_NANOS = 5_000_000_000L;
     static final int MIN_INTERVALS_TO_CLIP = 5;
     static final double OUTLIER_FACTOR = 5;
 
@@ -47,6 +49,10 @@ public final class PollSchedule {
     private int size;
     /** Whether a detector's clock already walks this schedule (transient). */
     private boolean watched;
+    /** Capture time of the device's latest response in a polled protocol; 0 when none was seen (transient). */
+    private long lastAnsweredNanos;
+    /** Start of the device's current run of responses without a gap over {@link #ANSWER_GAP_NANOS} (transient). */
+    private long answeringSinceNanos;
 
     /** Entry of {@code pollKey}, -1 when not tracked. */
     public int indexOf(long pollKey) {
@@ -196,6 +202,36 @@ public final class PollSchedule {
 
     public long lastNanos(int i) {
         return lastNanos[i];
+    }
+
+    /** Records a response the polled device sent in one of its polls' protocols. */
+    public void answered(long nowNanos) {
+        if (nowNanos > lastAnsweredNanos) {
+            if (nowNanos - lastAnsweredNanos > ANSWER_GAP_NANOS) {
+                answeringSinceNanos = nowNanos;
+            }
+            lastAnsweredNanos = nowNanos;
+        }
+    }
+
+    /** Whether the device was answering without a gap at capture time {@code nanos}, and still is since. */
+    public boolean answeringThrough(long nanos) {
+        return lastAnsweredNanos != 0 && answeringSinceNanos <= nanos && lastAnsweredNanos > nanos;
+    }
+
+    /** Capture time of the device's latest response, 0 when its responses are not seen. */
+    public long lastAnsweredNanos() {
+        return lastAnsweredNanos;
+    }
+
+    /** Whether any poll is in the protocol of this AppProtocol ordinal. */
+    public boolean polls(int protocolOrdinal) {
+        for (int i = 0; i < size; i++) {
+            if (protocol[i] == protocolOrdinal) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean stopReported(int i) {

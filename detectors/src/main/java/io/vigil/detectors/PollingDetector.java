@@ -1,6 +1,7 @@
 package io.vigil.detectors;
 
 import io.vigil.baseline.Device;
+import io.vigil.baseline.DeviceIdentity;
 import io.vigil.baseline.FeatureKeys;
 import io.vigil.baseline.IndustrialOperation;
 import io.vigil.baseline.PollSchedule;
@@ -24,15 +25,17 @@ import java.util.Map;
  *     seen while learning, {@link #MIN_SILENCE_SECONDS} s). Checked once per second of capture
  *     time from any observation the shard sees, and at the end of the stream.</li>
  * <li><b>Period changed</b>: the median of the last {@link PollSchedule#RECENT} intervals is
- *     farther from the learned mean than max(6 jitters, 30 % of the period, 50 ms).</li>
+ *     farther from the learned mean than max(6 jitters, 30 % of the period, 50 ms). Requests sent
+ *     while the device answers nothing (a master retrying a rebooting PLC) are not intervals.</li>
  * </ul>
  *
- * <p><b>Restarts.</b> When every learned poll of a device is overdue at once, the device (or the
- * path to it) went quiet, not one master: a PLC reboot (connections reset, some 30 s of silence,
+ * <p><b>Restarts.</b> When the device answered nothing since the silent poll was due (or, where
+ * its responses are not seen, every learned poll is overdue at once), the device (or the path to
+ * it) went quiet, not one master: a PLC reboot (connections reset, some 30 s of silence,
  * the same polls again) looks like that, so the stop is only reported once the silence passes
  * {@link #RESTART_GRACE_SECONDS}. A device with a single master is judged the same way, which
  * delays its stop alerts to that grace. When one master stops while the others go on, the stop is
- * reported at its own deadline. Either way a stop is one alert per master and device, the polls it
+ * reported at its own deadline, or as soon as the device answers another master. Either way a stop is one alert per master and device, the polls it
  * covers fold into it, and when polls resume the resuming poll is folded in as evidence (the SOC
  * sees "stopped, then resumed" in the alert's update). A device
  * whose learning already contained such gaps has them in its longest gap and is not alerted for
@@ -60,6 +63,7 @@ public final class PollingDetector implements Detector {
         IndustrialOperation op = d.operation();
         Device target = d.destination();
         if (op == null || target == null) {
+            recordAnswer(d);
             return;
         }
         Observation o = d.observation();
@@ -76,6 +80,7 @@ public final class PollingDetector implements Detector {
         IndustrialOperation op = d.operation();
         Device target = d.destination();
         if (op == null || target == null) {
+            recordAnswer(d);
             return;
         }
         PollSchedule s = target.model().pollsIfAny();
@@ -103,6 +108,10 @@ public final class PollingDetector implements Detector {
             return;
         }
         s.observe(i, o.timestampNanos);
+        if (s.lastAnsweredNanos() != 0 && o.timestampNanos - s.lastAnsweredNanos() > PollSchedule.ANSWER_GAP_NANOS) {
+            s.clearRecent(i); // the device is not answering: a master's retries are not its polling period
+            return;
+        }
         double period = s.recentPeriodSeconds(i);
         if (Double.isNaN(period) || s.changeReported(i)) {
             return;
@@ -136,7 +145,6 @@ public final class PollingDetector implements Detector {
         for (int k = 0; k < polled.size(); k++) {
             Device target = polled.get(k);
             PollSchedule s = target.model().polls();
-            boolean deviceSilent = deviceSilent(s, nowNanos);
             for (int i = 0; i < s.size(); i++) {
                 if (s.stopReported(i) || !regular(s, i)) {
                     continue;
@@ -147,8 +155,9 @@ public final class PollingDetector implements Detector {
                 if (last < detectingSinceNanos - (long) (deadline * 1e9) || (nowNanos - last) / 1e9 <= deadline) {
                     continue;
                 }
+                boolean deviceSilent = deviceSilent(s, i, nowNanos);
                 if (deviceSilent && (nowNanos - last) / 1e9 <= RESTART_GRACE_SECONDS) {
-                    continue; // every master lost the device at once: a restart, unless it lasts
+                    continue; // the device went quiet for every master: a restart, unless it lasts
                 }
                 s.markStopReported(i, true);
                 stopped(d, target, s, i, nowNanos, deviceSilent);
@@ -156,13 +165,38 @@ public final class PollingDetector implements Detector {
         }
     }
 
-    /** Whether every regular poll of the device is overdue: the device went quiet, not one master. */
-    static boolean deviceSilent(PollSchedule s, long nowNanos) {
+    /** A polled device's response: evidence that it still serves its other masters. */
+    private static void recordAnswer(Detection d) {
+        Device server = d.source();
+        Observation o = d.observation();
+        if (server == null || o.appProtocol == null) {
+            return;
+        }
+        PollSchedule s = server.model().pollsIfAny();
+        if (s != null && s.polls(o.appProtocol.ordinal()) && DeviceIdentity.sourceIsServer(o)) {
+            s.answered(o.timestampNanos);
+        }
+    }
+
+    /**
+     * Whether poll {@code i} is silent because the device went quiet, not its master. Where the
+     * device's responses are seen, the master stopped only if the device kept answering (in a
+     * polled protocol, without a gap of {@link PollSchedule#ANSWER_GAP_NANOS}) from before the
+     * poll's next request was due until after it: requests a rebooting PLC leaves unanswered (the
+     * masters' retries) do not count, a device that still serves another master proves alive as
+     * soon as it answers, and one that just came back from a restart gives every master time to
+     * reconnect. Where responses are not seen, it went quiet when every regular poll is overdue.
+     */
+    static boolean deviceSilent(PollSchedule s, int i, long nowNanos) {
+        if (s.lastAnsweredNanos() != 0) {
+            double nextDue = s.meanSeconds(i) + 3 * s.jitterSeconds(i);
+            return !s.answeringThrough(s.lastNanos(i) + (long) (nextDue * 1e9));
+        }
         int regular = 0;
-        for (int i = 0; i < s.size(); i++) {
-            if (regular(s, i)) {
+        for (int j = 0; j < s.size(); j++) {
+            if (regular(s, j)) {
                 regular++;
-                if ((nowNanos - s.lastNanos(i)) / 1e9 <= silenceAllowedSeconds(s, i)) {
+                if ((nowNanos - s.lastNanos(j)) / 1e9 <= silenceAllowedSeconds(s, j)) {
                     return false;
                 }
             }
@@ -185,10 +219,10 @@ public final class PollingDetector implements Detector {
         }
         double silent = (nowNanos - s.lastNanos(i)) / 1e9;
         String explanation = deviceSilent
-            ? learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + ", and none of its other learned polls "
-                + "came either: the device or the path to it is down (a restart shorter than "
+            ? learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + ", and the device answered none of its "
+                + "other polls since either: the device or the path to it is down (a restart shorter than "
                 + seconds(RESTART_GRACE_SECONDS) + " is not reported)."
-            : learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + " while the device's other polls go on "
+            : learnedPoll(target, s, i) + "; no poll for " + seconds(silent) + " while the device still answers other polls "
                 + "(if the master restarted, this alert's update will show polling resume).";
         Map<String, Object> details = details(s, i);
         details.put("silent_s", round3(silent));

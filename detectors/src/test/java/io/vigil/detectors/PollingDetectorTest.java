@@ -26,6 +26,8 @@ class PollingDetectorTest {
 
     private final Site site = new Site(LEARN, new PollingDetector());
     private final Random jitter = new Random(7);
+    /** Whether the PLC's responses are in the capture (they are not where a SPAN sees one direction). */
+    private boolean answered;
 
     /**
      * Polls every {@code periodNanos} from {@code fromSecond} for {@code seconds}: register 0, and
@@ -40,11 +42,18 @@ class PollingDetectorTest {
         long end = T0 + (fromSecond + seconds) * SECOND;
         for (long t = T0 + fromSecond * SECOND; t < end; t += periodNanos) {
             long at = t + (long) ((jitter.nextDouble() - 0.5) * 40_000_000L);
-            site.modbus(at, master, PLC, 3, 0);
+            request(at, master, 0);
             last = at + periodNanos / 4;
-            site.modbus(last, master, PLC, 3, 100);
+            request(last, master, 100);
         }
         return last;
+    }
+
+    private void request(long t, int master, int register) {
+        site.modbus(t, master, PLC, 3, register);
+        if (answered) {
+            site.modbusResponse(t + 4_000_000, PLC, master, 3, register);
+        }
     }
 
     /** Both HMIs, once a second each; returns the first HMI's last poll. */
@@ -94,7 +103,7 @@ class PollingDetectorTest {
         assertTrue(detectedAfter > 4 * SECOND && detectedAfter <= 7 * SECOND, "detected after " + detectedAfter);
         assertTrue(a.explanation().startsWith("10.30.0.5 polled PLC 10.30.0.11 with Modbus FC3 (address 0) every "
             + "1.00 s (jitter "), a.explanation());
-        assertTrue(a.explanation().matches(".*; no poll for [56]\\.\\d\\d s while the device's other polls go on .*"),
+        assertTrue(a.explanation().matches(".*; no poll for [56]\\.\\d\\d s while the device still answers other polls .*"),
             a.explanation());
         assertEquals("T0829", a.type().techniqueId());
         assertEquals("10.30.0.5", a.source().ip());
@@ -114,8 +123,8 @@ class PollingDetectorTest {
         site.flow(second + grace + 999_000_000, WORKSTATION, FILES, 445);
         assertEquals(List.of(), site.types(), site.describe());
         site.end();
-        assertTrue(site.only(AlertType.POLLING_STOPPED).explanation().contains("no poll for 2 min, and none of "
-            + "its other learned polls came either: the device or the path to it is down"), site.describe());
+        assertTrue(site.only(AlertType.POLLING_STOPPED).explanation().contains("no poll for 2 min, and the device "
+            + "answered none of its other polls since either: the device or the path to it is down"), site.describe());
     }
 
     @Test
@@ -125,6 +134,45 @@ class PollingDetectorTest {
         pollBoth(from, 60);
         background(from + 60, 30); // 30 s of silence for both HMIs: the PLC reboots
         pollBoth(from + 90, 120);
+        site.end();
+        assertEquals(List.of(), site.types(), site.describe());
+    }
+
+    @Test
+    void aMasterThatStopsWhileThePlcAnswersAnotherIsReportedAtItsDeadline() {
+        answered = true;
+        learnBoth();
+        long last = pollBoth(LEARN / SECOND, 60);
+        poll(HMI2, LEARN / SECOND + 60, 30, SECOND);
+        site.end();
+        Alert a = site.only(AlertType.POLLING_STOPPED);
+        long detectedAfter = a.firstSeenNanos() - last;
+        assertTrue(detectedAfter > 4 * SECOND && detectedAfter <= 7 * SECOND, "detected after " + detectedAfter);
+        assertTrue(a.explanation().contains(" while the device still answers other polls "), a.explanation());
+    }
+
+    /**
+     * A PLC reboot as a SPAN port sees it: each HMI's next request goes unanswered and is retried
+     * on new connections every few seconds; after 30 s the PLC answers again, and the second HMI
+     * reconnects a few seconds before the first. The retried requests keep one poll "arriving"
+     * while the other is overdue, and the PLC answers one master before the other is back: neither
+     * is a master that stopped.
+     */
+    @Test
+    void aRebootWhoseRequestsGoUnansweredIsNotAnAlert() {
+        answered = true;
+        learnBoth();
+        long from = LEARN / SECOND;
+        pollBoth(from, 60);
+        answered = false;
+        for (long s = from + 60; s < from + 90; s += 5) {
+            request(T0 + s * SECOND, HMI, 0);
+            request(T0 + s * SECOND + SECOND / 2, HMI2, 0);
+            background(s, 5);
+        }
+        answered = true;
+        poll(HMI2, from + 90, 4, SECOND);
+        pollBoth(from + 94, 120);
         site.end();
         assertEquals(List.of(), site.types(), site.describe());
     }

@@ -112,6 +112,20 @@ final class Site {
         deliver();
     }
 
+    /** The server's response to {@link #modbus}: from port 502 back to the master. */
+    void modbusResponse(long t, int server, int master, int fc, int address) {
+        o.clear();
+        o.type = ObservationType.MODBUS_OP;
+        o.appProtocol = AppProtocol.MODBUS;
+        endpoints(t, server, master, 502, 50000, 6);
+        o.modbus.functionCode = fc;
+        o.modbus.isResponse = true;
+        o.modbus.unitId = 1;
+        o.modbus.startAddress = address;
+        o.modbus.quantity = 1;
+        deliver();
+    }
+
     private int nextPort() {
         clientPort = clientPort == 65535 ? 40000 : clientPort + 1;
         return clientPort;

@@ -5,6 +5,7 @@ import io.vigil.sensor.simulate.GroundTruth;
 import io.vigil.sensor.simulate.LabelledEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,15 +78,20 @@ public final class Scoring {
         List<Alert> sorted = new ArrayList<>(alerts);
         sorted.sort(Comparator.comparingLong(Alert::firstSeenNanos).thenComparing(Alert::uid));
         List<EventOutcome> attacks = new ArrayList<>();
+        Set<Alert> ofAttacks = new HashSet<>();
+        for (LabelledEvent e : truth.events()) {
+            if ("attack".equals(e.kind())) {
+                List<Alert> matched = matching(sorted, e, Set.of());
+                ofAttacks.addAll(matched);
+                attacks.add(new EventOutcome(e, matched));
+            }
+        }
+        // An attack's alert that also touches a benign event's host (the same workstation renewed its lease) is the attack's.
         List<EventOutcome> benign = new ArrayList<>();
         for (LabelledEvent e : truth.events()) {
-            List<Alert> matched = new ArrayList<>();
-            for (Alert a : sorted) {
-                if (belongs(a, e)) {
-                    matched.add(a);
-                }
+            if (!"attack".equals(e.kind())) {
+                benign.add(new EventOutcome(e, matching(sorted, e, ofAttacks)));
             }
-            ("attack".equals(e.kind()) ? attacks : benign).add(new EventOutcome(e, matched));
         }
         List<Alert> falsePositives = new ArrayList<>();
         int inTest = 0;
@@ -95,17 +101,23 @@ public final class Scoring {
                 continue; // cannot happen with a learning plan; counted nowhere if it does
             }
             inTest++;
-            boolean attack = false;
-            for (EventOutcome o : attacks) {
-                attack |= o.alerts().contains(a);
-            }
-            if (attack) {
+            if (ofAttacks.contains(a)) {
                 truePositives++;
             } else {
                 falsePositives.add(a);
             }
         }
         return new Outcome(truth, attacks, benign, falsePositives, inTest, truePositives);
+    }
+
+    private static List<Alert> matching(List<Alert> sorted, LabelledEvent e, Set<Alert> taken) {
+        List<Alert> matched = new ArrayList<>();
+        for (Alert a : sorted) {
+            if (!taken.contains(a) && belongs(a, e)) {
+                matched.add(a);
+            }
+        }
+        return matched;
     }
 
     static boolean belongs(Alert a, LabelledEvent e) {
