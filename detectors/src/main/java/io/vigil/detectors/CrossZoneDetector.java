@@ -5,6 +5,7 @@ import io.vigil.baseline.Device;
 import io.vigil.baseline.FeatureKeys;
 import io.vigil.baseline.FeatureKind;
 import io.vigil.protocols.IpAddresses;
+import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import java.util.LinkedHashMap;
@@ -16,7 +17,9 @@ import java.util.Map;
  * <ul>
  * <li>a device that sent or received an industrial request (Modbus, BACnet, OPC UA, DNP3,
  *     S7comm, CIP, IEC 104) while learning is an OT device, and its /24 (/64 for IPv6) is an OT
- *     subnet ({@link OtZones}, shared by the shards);</li>
+ *     subnet ({@link OtZones}, shared by the shards); except an OPC UA client, since OPC UA is
+ *     the protocol IT systems (MES, historians, reporting) use to reach OT: a historian in the
+ *     server subnet does not make that subnet OT;</li>
  * <li>every device in an OT subnet is in the OT zone (a Linux gateway or switch next to the PLCs
  *     is reached the same way);</li>
  * <li>an internal address outside every OT subnet is in the IT zone (it never spoke an
@@ -49,7 +52,8 @@ public final class CrossZoneDetector implements Detector {
     public void learn(Detection d) {
         Observation o = d.observation();
         if (d.operation() != null) {
-            if (IpAddresses.isInternal(o.srcIpHi, o.srcIpLo)) {
+            // OPC UA is how IT systems (MES, historians) reach OT: its clients do not make their subnet OT.
+            if (IpAddresses.isInternal(o.srcIpHi, o.srcIpLo) && d.operation().protocol != AppProtocol.OPCUA) {
                 zones.add(OtZones.subnet(o.srcIpHi, o.srcIpLo));
             }
             if (IpAddresses.isInternal(o.dstIpHi, o.dstIpLo) && IpAddresses.isUnicast(o.dstIpHi, o.dstIpLo)) {

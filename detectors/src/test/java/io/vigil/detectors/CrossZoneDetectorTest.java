@@ -66,6 +66,27 @@ class CrossZoneDetectorTest {
         assertEquals(2, a.evidence().size());
     }
 
+    /**
+     * An MES in the IT server subnet reads the OPC UA server in OT: OPC UA is the protocol IT uses
+     * to reach OT, so the MES's subnet stays IT, and a workstation's first NTP query to the server
+     * next to it is no cross-zone path (while the MES reaching a PLC still is).
+     */
+    @Test
+    void anOpcUaClientDoesNotMakeItsSubnetOt() {
+        int mes = ip(10, 10, 2, 17);
+        int ntp = ip(10, 10, 2, 15);
+        int opcuaServer = ip(10, 30, 0, 20);
+        site.flow(T0, mes, opcuaServer, 4840);
+        for (int m = 0; m < 60; m++) {
+            site.opcuaRead(T0 + m * MINUTE + SECOND, mes, opcuaServer);
+        }
+        long t = learn();
+        site.flow(t, LAPTOP, ntp, 123);
+        assertEquals(List.of(), site.types(), site.describe());
+        site.flow(t + SECOND, mes, PLC, 502);
+        assertEquals(List.of(AlertType.CROSS_ZONE_PATH), site.types(), site.describe());
+    }
+
     @Test
     void learnedPathsAndPathsInsideOrOutOfOtRaiseNothing() {
         long t = learn();

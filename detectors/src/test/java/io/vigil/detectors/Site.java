@@ -112,6 +112,16 @@ final class Site {
         deliver();
     }
 
+    /** An OPC UA ReadRequest (binary encoding id 631) from a client to a server on port 4840. */
+    void opcuaRead(long t, int client, int server) {
+        o.clear();
+        o.type = ObservationType.OPCUA_OP;
+        o.appProtocol = AppProtocol.OPCUA;
+        endpoints(t, client, server, 50000, 4840, 6);
+        o.opcua.serviceId = 631;
+        deliver();
+    }
+
     /** The server's response to {@link #modbus}: from port 502 back to the master. */
     void modbusResponse(long t, int server, int master, int fc, int address) {
         o.clear();
