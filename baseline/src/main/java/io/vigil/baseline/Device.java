@@ -22,6 +22,8 @@ public final class Device {
     private final long[] macs = new long[MAX_MACS];
     private int macCount;
     private long macsOverflow;
+    /** Whether a MAC this device sent from is bound (not only the MAC frames to it were addressed to). */
+    private boolean ownMacSeen;
     private long firstSeenNanos;
     private long lastSeenNanos;
     private long flowsAsClient;
@@ -58,10 +60,32 @@ public final class Device {
         }
     }
 
-    /** Records a MAC seen as this device's own source address; returns true when it is new. */
+    /** Records a MAC this device sent from; returns true when it is new. */
     boolean bindMac(long mac) {
-        if (mac == 0) {
+        return bindMac(mac, true);
+    }
+
+    /**
+     * Records a MAC this device sent from ({@code sent}) or, until it sent anything, one that
+     * frames to it were addressed to. The latter is a router's MAC when the device sits behind one
+     * (a sweep from another subnet reaches it before it ever speaks), so it is provisional: the
+     * device's first own frame replaces it, and afterwards only own MACs are bound. Returns true
+     * when the MAC is new.
+     */
+    boolean bindMac(long mac, boolean sent) {
+        if (mac == 0 || (!sent && ownMacSeen)) {
             return false;
+        }
+        if (sent && !ownMacSeen) {
+            ownMacSeen = true;
+            boolean isNew = true;
+            for (int i = 0; i < macCount; i++) {
+                isNew &= macs[i] != mac;
+            }
+            macs[0] = mac;
+            macCount = 1;
+            macsOverflow = 0;
+            return isNew;
         }
         for (int i = 0; i < macCount; i++) {
             if (macs[i] == mac) {
@@ -95,6 +119,14 @@ public final class Device {
 
     void countArpClaim() {
         arpClaims++;
+    }
+
+    /**
+     * Whether the address itself sent anything (a packet in a flow, an ARP claim, a decoded PDU):
+     * the targets of a sweep that never answered are addresses, not assets.
+     */
+    public boolean sentAnything() {
+        return packetsSent > 0 || arpClaims > 0 || protocolsServed != 0 || protocolsUsed != 0;
     }
 
     public int vlan() {
@@ -313,6 +345,7 @@ public final class Device {
         if (in.readBoolean()) {
             d.model = DeviceModel.readFrom(in);
         }
+        d.ownMacSeen = d.macCount > 0 && (d.packetsSent > 0 || d.arpClaims > 0);
         return d;
     }
 

@@ -29,20 +29,20 @@ public final class DeviceInventory implements ObservationHandler {
         ObservationType type = o.type;
         if (type == ObservationType.FLOW_START) {
             if (ownsSource) {
-                touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, o.timestampNanos);
+                touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, true, o.timestampNanos);
             }
             if (ownsDestination) {
-                touch(o.vlan, o.dstIpHi, o.dstIpLo, o.dstMac, o.timestampNanos);
+                touch(o.vlan, o.dstIpHi, o.dstIpLo, o.dstMac, false, o.timestampNanos);
             }
         } else if (type == ObservationType.FLOW_END) {
             if (ownsSource) {
-                Device client = touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, o.lastSeenNanos);
+                Device client = touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, true, o.lastSeenNanos);
                 if (client != null) {
                     client.countFlowAsClient(o.packetsToServer, o.bytesToServer, o.packetsToClient, o.bytesToClient);
                 }
             }
             if (ownsDestination) {
-                Device server = touch(o.vlan, o.dstIpHi, o.dstIpLo, o.dstMac, o.lastSeenNanos);
+                Device server = touch(o.vlan, o.dstIpHi, o.dstIpLo, o.dstMac, false, o.lastSeenNanos);
                 if (server != null) {
                     server.countFlowAsServer(o.packetsToClient, o.bytesToClient, o.packetsToServer, o.bytesToServer);
                 }
@@ -54,7 +54,7 @@ public final class DeviceInventory implements ObservationHandler {
                 }
             }
         } else if (type == ObservationType.ARP_CLAIM && ownsSource) {
-            Device sender = touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, o.timestampNanos);
+            Device sender = touch(o.vlan, o.srcIpHi, o.srcIpLo, o.srcMac, true, o.timestampNanos);
             if (sender != null) {
                 sender.countArpClaim();
             }
@@ -72,7 +72,7 @@ public final class DeviceInventory implements ObservationHandler {
         }
     }
 
-    private Device touch(int vlan, long ipHi, long ipLo, long mac, long nowNanos) {
+    private Device touch(int vlan, long ipHi, long ipLo, long mac, boolean sent, long nowNanos) {
         // A frame sent to a broadcast or multicast MAC is addressed to a group (a subnet broadcast such as
         // 192.168.0.255 looks unicast without the netmask): not a device.
         if (!IpAddresses.isUnicast(ipHi, ipLo) || (mac & GROUP_BIT) != 0) {
@@ -81,7 +81,7 @@ public final class DeviceInventory implements ObservationHandler {
         Device d = table.findOrCreate(vlan, ipHi, ipLo, nowNanos);
         if (d != null) {
             d.seen(nowNanos);
-            d.bindMac(mac);
+            d.bindMac(mac, sent);
         }
         return d;
     }

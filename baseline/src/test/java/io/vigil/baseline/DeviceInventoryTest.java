@@ -1,9 +1,11 @@
 package io.vigil.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.flow.FlowEndReason;
@@ -86,6 +88,36 @@ class DeviceInventoryTest {
         v6.dstIpLo = 1;
         inv.onObservation(v6, true, true);
         assertEquals(1, inv.table().size());
+    }
+
+    /**
+     * A sweep from another subnet reaches a PLC through the router before the PLC ever speaks: the
+     * router's MAC is all the sensor knows of it, and only until the PLC's first own frame. A target
+     * that never answers sent nothing and is no asset.
+     */
+    @Test
+    void theMacFramesWereAddressedToGivesWayToTheDevicesOwn() {
+        long router = 0x00_1B_54_3F_11_94L;
+        long plcMac = 0x00_1B_1B_9F_4B_BFL;
+        DeviceInventory inv = new DeviceInventory(100);
+        Observation probe = flow(ObservationType.FLOW_END, HMI, PLC, 0);
+        probe.dstMac = router;
+        probe.packetsToClient = 0;
+        probe.bytesToClient = 0;
+        inv.onObservation(probe, true, true);
+        Device plc = inv.table().find(0, 0, IpAddresses.v4MappedLo(PLC));
+        assertEquals(router, plc.mac(0));
+        assertFalse(plc.sentAnything(), "probed, never answered");
+        assertTrue(inv.table().find(0, 0, IpAddresses.v4MappedLo(HMI)).sentAnything());
+
+        Observation own = flow(ObservationType.FLOW_START, PLC, HMI, 0);
+        own.srcMac = plcMac;
+        inv.onObservation(own, true, true);
+        assertEquals(1, plc.macCount(), "the router's MAC was provisional");
+        assertEquals(plcMac, plc.mac(0));
+        probe.timestampNanos = probe.lastSeenNanos = 20_000;
+        inv.onObservation(probe, true, true);
+        assertEquals(1, plc.macCount(), "routed frames to it no longer bind the router's MAC");
     }
 
     @Test

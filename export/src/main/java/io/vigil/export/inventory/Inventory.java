@@ -19,11 +19,18 @@ import java.util.Map;
  * prints. Built after the run (or on demand), never on the packet path.
  */
 public final class Inventory {
-    private final List<Device> devices;
+    private final List<Device> devices = new ArrayList<>();
     private final Map<Long, Integer> addressesPerMac = new HashMap<>();
+    private final int silentAddresses;
 
-    public Inventory(List<Device> devices) {
-        this.devices = new ArrayList<>(devices);
+    /** The devices that sent anything; addresses only ever sent to (a sweep's empty targets) are counted apart. */
+    public Inventory(List<Device> all) {
+        for (Device d : all) {
+            if (d.sentAnything()) {
+                devices.add(d);
+            }
+        }
+        this.silentAddresses = all.size() - devices.size();
         this.devices.sort(Comparator.comparingInt(Device::vlan).thenComparingLong(Device::ipHi)
             .thenComparingLong(Device::ipLo));
         for (Device d : this.devices) {
@@ -35,6 +42,11 @@ public final class Inventory {
 
     public List<Device> devices() {
         return devices;
+    }
+
+    /** Addresses that were sent to but never sent anything, left out of the inventory. */
+    public int silentAddresses() {
+        return silentAddresses;
     }
 
     public DeviceRole role(Device d) {
@@ -187,6 +199,10 @@ public final class Inventory {
         for (Map.Entry<String, Integer> e : byRole.entrySet()) {
             b.append(sep).append(e.getValue()).append(' ').append(e.getKey());
             sep = ", ";
+        }
+        if (silentAddresses > 0) {
+            b.append(" (").append(silentAddresses).append(silentAddresses == 1 ? " address" : " addresses")
+                .append(" sent to but never heard from, such as a sweep's empty targets, not listed)");
         }
         return b.toString();
     }

@@ -132,12 +132,20 @@ public final class SensorSession implements AutoCloseable {
         summary.handlerErrors = pipeline.handlerErrors();
         summary.observations = pipeline.observations();
         long devices = 0;
+        long silent = 0;
         long overflows = 0;
         for (DeviceInventory inv : inventories) {
-            devices += inv.table().size();
+            for (Device d : inv.table().devices()) {
+                if (d.sentAnything()) {
+                    devices++;
+                } else {
+                    silent++;
+                }
+            }
             overflows += inv.table().overflows();
         }
         summary.devices = devices;
+        summary.silentAddresses = silent;
         summary.deviceOverflows = overflows;
         long alerts = 0;
         for (DetectionEngine e : engines) {

@@ -24,6 +24,8 @@ public final class RunSummary {
     public long flowOverflows;
     public long flowTableBytes;
     public long devices;
+    /** Addresses sent to that never sent anything (a sweep's empty targets): tracked, not assets. */
+    public long silentAddresses;
     public long deviceOverflows;
     public long observations;
     public DecodeCounters decode = new DecodeCounters();
@@ -57,6 +59,7 @@ public final class RunSummary {
             .field("flow_evictions", flowEvictions)
             .field("flow_overflows", flowOverflows)
             .field("devices", devices)
+            .field("silent_addresses", silentAddresses)
             .field("device_overflows", deviceOverflows)
             .field("observations", observations)
             .field("alerts", alerts);
@@ -135,8 +138,10 @@ public final class RunSummary {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %,d packets, %,d bytes in %.2f s wall (%,.0f packets/s), %.1f s of capture%n",
             mode, packets, bytes, wallSeconds, packetsPerSecond(), captureSeconds));
-        sb.append(String.format(Locale.ROOT, "  flows %,d (evicted %,d, table full %,d) | devices %,d | observations %,d | alerts %,d%n",
-            flows, flowEvictions, flowOverflows, devices, observations, alerts));
+        sb.append(String.format(Locale.ROOT, "  flows %,d (evicted %,d, table full %,d) | devices %,d%s | observations %,d | alerts %,d%n",
+            flows, flowEvictions, flowOverflows, devices,
+            silentAddresses == 0 ? "" : String.format(Locale.ROOT, " (+%,d addresses never heard from)", silentAddresses),
+            observations, alerts));
         StringBuilder protos = new StringBuilder();
         for (Map.Entry<String, Long> e : decode.protocolCounts().entrySet()) {
             if (e.getValue() > 0) {
