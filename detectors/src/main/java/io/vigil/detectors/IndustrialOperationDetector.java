@@ -15,15 +15,17 @@ import java.util.Map;
  * An industrial request a device had not received from that peer while learning, judged on the
  * receiving device (the PLC, controller or server whose behaviour matters):
  * <ul>
- * <li>an escalation — a write, control command or program change from a peer that never issued
- *     that kind of operation to this device (a master that only read now writes; a new master) —
- *     is always reported;</li>
+ * <li>an escalation — a write, control command, program change or clock setting from a peer
+ *     that never issued that kind of operation to this device (a master that only read now writes;
+ *     a new master; a station that never set the PLC's clock sets it, which breaks event order
+ *     and time-based logic) — is always reported;</li>
  * <li>any other new operation (new function code, new register range, new object or node) only
  *     when the device's rate of new operations while learning makes it surprising.</li>
  * </ul>
  */
 public final class IndustrialOperationDetector implements Detector {
-    private static final int ESCALATIONS = 1 << IcsOp.KIND_WRITE | 1 << IcsOp.KIND_CONTROL | 1 << IcsOp.KIND_PROGRAM;
+    private static final int ESCALATIONS = 1 << IcsOp.KIND_WRITE | 1 << IcsOp.KIND_CONTROL | 1 << IcsOp.KIND_PROGRAM
+        | 1 << IcsOp.KIND_TIME;
 
     @Override
     public void inspect(Detection d) {

@@ -7,6 +7,7 @@ import io.vigil.baseline.DeviceInventory;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.flow.FlowView;
+import io.vigil.protocols.observe.IcsOp;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationType;
 import java.util.ArrayList;
@@ -231,6 +232,38 @@ class DetectionEngineTest {
         assertEquals(3, a.count());
         assertEquals(t + 2 * SECOND, a.lastSeenNanos());
         assertEquals(3, a.evidence().size());
+    }
+
+    /** The QuickDraw "change date" attack: CIP set_attribute_list on the Time Sync object from a station that only read. */
+    @Test
+    void aStationThatOnlyReadSettingThePlcClockIsAnEscalation() {
+        long t = T0;
+        flow(t, HMI, PLC, 44818);
+        for (int s = 0; s < LEARN_SECONDS; s += 10) {
+            t = T0 + s * SECOND;
+            cip(t, HMI, PLC, 0x03, IcsOp.KIND_READ, 0x8B); // get_attribute_list on the Time Sync object
+        }
+        cip(T0 + LEARN_SECONDS * SECOND + SECOND, HMI, PLC, 0x04, IcsOp.KIND_TIME, 0x8B);
+        assertEquals(List.of(AlertType.FIRST_WRITE), types());
+        assertEquals("PLC 10.1.2.7 got CIP set_attribute_list time to class 0x8b instance 1 from 10.1.3.10, which in "
+            + "3 h only read with get_attribute_list.", alerts.get(0).explanation());
+    }
+
+    private void cip(long t, int src, int dst, int service, int kind, int objectClass) {
+        o.clear();
+        o.type = ObservationType.ENIP_OP;
+        o.appProtocol = AppProtocol.ENIP;
+        o.timestampNanos = t;
+        o.srcIpLo = IpAddresses.v4MappedLo(src);
+        o.dstIpLo = IpAddresses.v4MappedLo(dst);
+        o.srcPort = clientPort;
+        o.dstPort = 44818;
+        o.ipProto = 6;
+        o.ics.function = service;
+        o.ics.kind = kind;
+        o.ics.objectClass = objectClass;
+        o.ics.instance = 1;
+        deliver();
     }
 
     @Test
