@@ -99,17 +99,7 @@ final class Site {
     }
 
     void modbus(long t, int src, int dst, int fc, int address) {
-        o.clear();
-        o.type = ObservationType.MODBUS_OP;
-        o.appProtocol = AppProtocol.MODBUS;
-        endpoints(t, src, dst, 50000, 502, 6);
-        o.modbus.functionCode = fc;
-        o.modbus.isResponse = false;
-        o.modbus.unitId = 1;
-        o.modbus.startAddress = address;
-        o.modbus.quantity = 1;
-        o.modbus.valueCount = 0;
-        deliver();
+        modbus(t, src, dst, 50000, 502, fc, address, false);
     }
 
     /** An OPC UA ReadRequest (binary encoding id 631) from a client to a server on port 4840. */
@@ -124,15 +114,20 @@ final class Site {
 
     /** The server's response to {@link #modbus}: from port 502 back to the master. */
     void modbusResponse(long t, int server, int master, int fc, int address) {
+        modbus(t, server, master, 502, 50000, fc, address, true);
+    }
+
+    private void modbus(long t, int src, int dst, int srcPort, int dstPort, int fc, int address, boolean response) {
         o.clear();
         o.type = ObservationType.MODBUS_OP;
         o.appProtocol = AppProtocol.MODBUS;
-        endpoints(t, server, master, 502, 50000, 6);
+        endpoints(t, src, dst, srcPort, dstPort, 6);
         o.modbus.functionCode = fc;
-        o.modbus.isResponse = true;
+        o.modbus.isResponse = response;
         o.modbus.unitId = 1;
         o.modbus.startAddress = address;
         o.modbus.quantity = 1;
+        o.modbus.valueCount = 0;
         deliver();
     }
 
