@@ -34,8 +34,13 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--bpf", paramLabel = "EXPR", description = "Capture filter (tcpdump syntax), applied in the kernel.")
     String bpf;
 
-    @Option(names = "--snaplen", paramLabel = "N", defaultValue = "65535",
-        description = "Bytes kept per packet (default: ${DEFAULT-VALUE}).")
+    // Immediate mode makes libpcap use a TPACKET_V2 ring whose every frame is snaplen-sized: at 65535 a 64 MiB
+    // buffer holds ~1 000 packets and a 50 ms stall drops at 20 k packets/s (measured on a veth pair); 9216
+    // keeps jumbo frames whole and holds ~6 800.
+    @Option(names = "--snaplen", paramLabel = "N", defaultValue = "9216",
+        description = "Bytes kept per packet (default: ${DEFAULT-VALUE}, a jumbo frame). Each kernel ring frame is "
+            + "this large, so a larger value holds fewer packets in --buffer-mb; disable GRO/LRO on the capture NIC "
+            + "(ethtool -K IFACE gro off lro off) rather than raising it.")
     int snaplen;
 
     @Option(names = "--buffer-mb", paramLabel = "N", defaultValue = "64",
