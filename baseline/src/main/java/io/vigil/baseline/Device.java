@@ -42,6 +42,12 @@ public final class Device {
     private String nameSource;
     private int bacnetDeviceInstance = -1;
     private int bacnetVendorId = -1;
+    /** Modbus Read Device Identification (FC 43/14): VendorName, ProductCode, MajorMinorRevision. */
+    private String modbusVendor;
+    private String modbusProductCode;
+    private String modbusRevision;
+    /** The OPC UA endpoint URL its clients open (from their Hello). */
+    private String opcuaEndpointUrl;
 
     Device(int vlan, long ipHi, long ipLo, long nowNanos) {
         this.vlan = vlan;
@@ -257,6 +263,39 @@ public final class Device {
         }
     }
 
+    /** Records what a Read Device Identification response said; absent objects keep what was known. */
+    void modbusIdentity(String vendor, String productCode, String revision) {
+        if (vendor != null) {
+            modbusVendor = vendor;
+        }
+        if (productCode != null) {
+            modbusProductCode = productCode;
+        }
+        if (revision != null) {
+            modbusRevision = revision;
+        }
+    }
+
+    void opcuaEndpoint(String url) {
+        opcuaEndpointUrl = url;
+    }
+
+    public String modbusVendor() {
+        return modbusVendor;
+    }
+
+    public String modbusProductCode() {
+        return modbusProductCode;
+    }
+
+    public String modbusRevision() {
+        return modbusRevision;
+    }
+
+    public String opcuaEndpointUrl() {
+        return opcuaEndpointUrl;
+    }
+
     /** Host name from DHCP, mDNS/LLMNR or DNS answers; null when none seen. */
     public String name() {
         return name;
@@ -309,6 +348,10 @@ public final class Device {
         writeNullable(out, nameSource);
         out.writeInt(bacnetDeviceInstance);
         out.writeInt(bacnetVendorId);
+        writeNullable(out, modbusVendor);
+        writeNullable(out, modbusProductCode);
+        writeNullable(out, modbusRevision);
+        writeNullable(out, opcuaEndpointUrl);
         out.writeBoolean(model != null);
         if (model != null) {
             model.writeTo(out);
@@ -342,6 +385,10 @@ public final class Device {
         d.nameSource = readNullable(in);
         d.bacnetDeviceInstance = in.readInt();
         d.bacnetVendorId = in.readInt();
+        d.modbusVendor = readNullable(in);
+        d.modbusProductCode = readNullable(in);
+        d.modbusRevision = readNullable(in);
+        d.opcuaEndpointUrl = readNullable(in);
         if (in.readBoolean()) {
             d.model = DeviceModel.readFrom(in);
         }

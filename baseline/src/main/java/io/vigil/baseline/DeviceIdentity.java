@@ -3,6 +3,7 @@ package io.vigil.baseline;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.app.AppProtocol;
 import io.vigil.protocols.bacnet.BacnetPdu;
+import io.vigil.protocols.modbus.ModbusDeviceId;
 import io.vigil.protocols.observe.DnsOp;
 import io.vigil.protocols.observe.NamedOp;
 import io.vigil.protocols.observe.Observation;
@@ -44,6 +45,15 @@ public final class DeviceIdentity {
             case OPCUA_OP:
                 if (o.opcua.securityPolicy == OpcUaMessage.POLICY_NONE) {
                     risk(src, dst, DeviceRisk.OPCUA_NO_SECURITY);
+                }
+                if (dst != null && o.opcua.endpointUrlLength > 0) {
+                    dst.opcuaEndpoint(o.opcua.endpointUrlText()); // a Hello names the server it opens
+                }
+                break;
+            case MODBUS_OP:
+                if (src != null && o.modbus.isResponse && o.modbus.deviceId.present()) {
+                    ModbusDeviceId id = o.modbus.deviceId;
+                    src.modbusIdentity(id.text(0), id.text(1), id.text(2));
                 }
                 break;
             case SNMP_MESSAGE:

@@ -231,6 +231,8 @@ class ModelPersistenceTest {
         byte[] name = "plc-7.plant".getBytes(StandardCharsets.ISO_8859_1);
         d.name(name, name.length, "dhcp");
         d.bacnetIdentity(4711, 260);
+        d.modbusIdentity("Schneider Electric", "BMX P34 2020", "v2.7");
+        d.opcuaEndpoint("opc.tcp://plc-7.plant:4840/UA");
         d.model().features(FeatureKind.SERVICE_SERVED).observe(FeatureKeys.service(6, 502), 60);
 
         Device copy = roundTrip(d::writeTo, Device::readFrom);
@@ -251,6 +253,10 @@ class ModelPersistenceTest {
         assertEquals("dhcp", copy.nameSource());
         assertEquals(4711, copy.bacnetDeviceInstance());
         assertEquals(260, copy.bacnetVendorId());
+        assertEquals("Schneider Electric", copy.modbusVendor());
+        assertEquals("BMX P34 2020", copy.modbusProductCode());
+        assertEquals("v2.7", copy.modbusRevision());
+        assertEquals("opc.tcp://plc-7.plant:4840/UA", copy.opcuaEndpointUrl());
         assertTrue(copy.model().features(FeatureKind.SERVICE_SERVED).contains(FeatureKeys.service(6, 502)));
         // The name rank survives: a DNS answer does not replace the device's own DHCP name.
         byte[] worse = "other".getBytes(StandardCharsets.ISO_8859_1);
@@ -261,6 +267,8 @@ class ModelPersistenceTest {
         Device bareCopy = roundTrip(bare::writeTo, Device::readFrom);
         assertNull(bareCopy.name());
         assertEquals(-1, bareCopy.bacnetDeviceInstance());
+        assertNull(bareCopy.modbusVendor());
+        assertNull(bareCopy.opcuaEndpointUrl());
         assertArrayEquals(bytes(bare::writeTo), bytes(bareCopy::writeTo));
     }
 

@@ -72,6 +72,13 @@ public final class Inventory {
         j.endArray();
         protocols(j, "protocols_served", d, true);
         protocols(j, "protocols_used", d, false);
+        if (d.modbusVendor() != null || d.modbusProductCode() != null || d.modbusRevision() != null) {
+            j.beginObject("modbus").field("vendor", d.modbusVendor()).field("product_code", d.modbusProductCode())
+                .field("revision", d.modbusRevision()).endObject();
+        }
+        if (d.opcuaEndpointUrl() != null) {
+            j.beginObject("opcua").field("endpoint_url", d.opcuaEndpointUrl()).endObject();
+        }
         if (d.bacnetDeviceInstance() >= 0) {
             j.beginObject("bacnet").field("device_instance", d.bacnetDeviceInstance());
             if (d.bacnetVendorId() >= 0) {
@@ -119,18 +126,37 @@ public final class Inventory {
     }
 
     /** A fixed-width table, one device per line, for a terminal. */
+    /** "Schneider Electric BMX P34 2020 v2.7", "BACnet device 1234 (vendor 5)", an OPC UA endpoint, or "-". */
+    static String industrialIdentity(Device d) {
+        List<String> parts = new ArrayList<>();
+        for (String s : new String[] {d.modbusVendor(), d.modbusProductCode(), d.modbusRevision()}) {
+            if (s != null) {
+                parts.add(s);
+            }
+        }
+        if (d.bacnetDeviceInstance() >= 0) {
+            parts.add("BACnet device " + d.bacnetDeviceInstance()
+                + (d.bacnetVendorId() >= 0 ? " (vendor " + d.bacnetVendorId() + ")" : ""));
+        }
+        if (d.opcuaEndpointUrl() != null) {
+            parts.add(d.opcuaEndpointUrl());
+        }
+        return parts.isEmpty() ? "-" : String.join(" ", parts);
+    }
+
     public String table() {
         OuiTable oui = OuiTable.get();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IP", "VLAN", "MAC", "VENDOR", "NAME", "ROLE", "SERVES", "USES", "RISKS", "FIRST SEEN",
-            "LAST SEEN"});
+            "LAST SEEN", "IDENTITY"});
         for (Device d : devices) {
             long mac = d.macCount() > 0 ? d.mac(0) : 0;
             String vendor = oui.vendor(mac);
             rows.add(new String[] {d.ip(), d.vlan() == 0 ? "-" : Integer.toString(d.vlan()),
                 mac == 0 ? "-" : IpAddresses.macToString(mac) + (d.macCount() > 1 ? " +" + (d.macCount() - 1) : ""),
                 vendor == null ? "-" : cut(vendor, 24), d.name() == null ? "-" : cut(d.name(), 28), role(d).text(),
-                list(d, true), list(d, false), risks(d), time(d.firstSeenNanos()), time(d.lastSeenNanos())});
+                list(d, true), list(d, false), risks(d), time(d.firstSeenNanos()), time(d.lastSeenNanos()),
+                industrialIdentity(d)});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {

@@ -557,7 +557,11 @@ public final class ModbusParser {
                 malformed(pdu, R_MEI);
                 return;
             }
-            q += 2 + (b[q + 1] & 0xFF);
+            int length = b[q + 1] & 0xFF;
+            if (end - q - 2 >= length) {
+                pdu.deviceId.set(b[q] & 0xFF, b, q + 2, length);
+            }
+            q += 2 + length;
         }
         if (q != end) {
             malformed(pdu, R_MEI);

@@ -45,6 +45,8 @@ public final class ModbusPdu {
     public int conformityLevel;
     public int moreFollows;
     public int objectCount;
+    /** FC 43/14 response: VendorName, ProductCode and MajorMinorRevision when it carries them. */
+    public final ModbusDeviceId deviceId = new ModbusDeviceId();
 
     /** Reference (zero-based address) of the first coil/register; FC 23: the read reference. */
     public int startAddress;
@@ -118,6 +120,7 @@ public final class ModbusPdu {
         conformityLevel = -1;
         moreFollows = -1;
         objectCount = -1;
+        deviceId.clear();
         startAddress = -1;
         quantity = -1;
         addressFromRequest = false;
@@ -162,6 +165,7 @@ public final class ModbusPdu {
         conformityLevel = o.conformityLevel;
         moreFollows = o.moreFollows;
         objectCount = o.objectCount;
+        deviceId.copyFrom(o.deviceId);
         startAddress = o.startAddress;
         quantity = o.quantity;
         addressFromRequest = o.addressFromRequest;

@@ -25,6 +25,8 @@ public final class ModbusOp {
     public boolean userDefined;
     public boolean unknownFunction;
     public boolean malformed;
+    /** FC 43/14 response: the device's VendorName, ProductCode and MajorMinorRevision. */
+    public final io.vigil.protocols.modbus.ModbusDeviceId deviceId = new io.vigil.protocols.modbus.ModbusDeviceId();
     /** Request-to-response time for a matched response, -1 otherwise. */
     public long latencyNanos;
 
@@ -45,6 +47,7 @@ public final class ModbusOp {
         unknownFunction = pdu.unknownFunction;
         malformed = pdu.malformed;
         latencyNanos = pdu.matched ? pdu.latencyNanos : -1;
+        deviceId.copyFrom(pdu.deviceId);
     }
 
     public void copyFrom(ModbusOp o) {
@@ -64,5 +67,6 @@ public final class ModbusOp {
         unknownFunction = o.unknownFunction;
         malformed = o.malformed;
         latencyNanos = o.latencyNanos;
+        deviceId.copyFrom(o.deviceId);
     }
 }

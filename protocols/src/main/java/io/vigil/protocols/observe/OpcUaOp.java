@@ -36,6 +36,17 @@ public final class OpcUaOp {
     public int nodeKeyCount;
     public long latencyNanos;
     public boolean malformed;
+    /** Longer endpoint URLs are cut here. */
+    public static final int MAX_ENDPOINT_URL = 256;
+    /** A Hello's EndpointUrl (the server's address as its client names it), UTF-8; length 0 otherwise. */
+    public final byte[] endpointUrl = new byte[MAX_ENDPOINT_URL];
+    public int endpointUrlLength;
+
+    /** The Hello's endpoint URL as text, null when this is not a Hello or it named none. */
+    public String endpointUrlText() {
+        return endpointUrlLength == 0 ? null
+            : new String(endpointUrl, 0, endpointUrlLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     public void copyFrom(OpcUaMessage m) {
         messageType = m.type;
@@ -65,6 +76,12 @@ public final class OpcUaOp {
         }
         latencyNanos = m.matched ? m.latencyNanos : -1;
         malformed = m.malformed;
+        endpointUrlLength = 0;
+        if (m.type == OpcUaMessage.HEL && m.endpointUrlOffset >= 0 && m.endpointUrlLength > 0
+            && m.endpointUrlOffset <= m.buf.length - m.endpointUrlLength) {
+            endpointUrlLength = Math.min(m.endpointUrlLength, MAX_ENDPOINT_URL);
+            System.arraycopy(m.buf, m.endpointUrlOffset, endpointUrl, 0, endpointUrlLength);
+        }
     }
 
     private static long nodeKey(OpcUaNodeIds nodes, int i, byte[] buf) {
@@ -104,5 +121,7 @@ public final class OpcUaOp {
         System.arraycopy(o.nodeKey, 0, nodeKey, 0, nodeKeyCount);
         latencyNanos = o.latencyNanos;
         malformed = o.malformed;
+        endpointUrlLength = o.endpointUrlLength;
+        System.arraycopy(o.endpointUrl, 0, endpointUrl, 0, endpointUrlLength);
     }
 }

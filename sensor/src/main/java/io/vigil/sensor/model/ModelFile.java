@@ -41,7 +41,8 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class ModelFile {
     /** Bumped whenever the layout changes, including a component added to a device model. */
-    public static final int FORMAT_VERSION = 1;
+    /** 2: devices carry their Modbus device identification and OPC UA endpoint URL. */
+    public static final int FORMAT_VERSION = 2;
     private static final byte[] MAGIC = "VIGILMDL".getBytes(StandardCharsets.US_ASCII);
     /** Magic, format version and file length. */
     private static final int PREFIX_BYTES = 8 + 4 + 8;
