@@ -50,6 +50,12 @@ public final class DeviceIdentity {
                     dst.opcuaEndpoint(o.opcua.endpointUrlText()); // a Hello names the server it opens
                 }
                 break;
+            case SMB_MESSAGE:
+                // A multi-protocol NEGOTIATE is sent as SMB1 by modern clients too; an SMB1 answer is the old server.
+                if (src != null && o.named.flag && o.named.version == 0x0100) {
+                    src.risk(DeviceRisk.OLD_SMB);
+                }
+                break;
             case MODBUS_OP:
                 if (src != null && o.modbus.isResponse && o.modbus.deviceId.present()) {
                     ModbusDeviceId id = o.modbus.deviceId;

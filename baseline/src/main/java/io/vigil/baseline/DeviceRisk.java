@@ -9,6 +9,7 @@ public enum DeviceRisk {
     TELNET("serves Telnet"),
     FTP("serves FTP"),
     OLD_TLS("negotiates TLS older than 1.2"),
+    OLD_SMB("serves SMB1 (deprecated: no encryption, weak signing, the EternalBlue family)"),
     HTTP_CLEARTEXT("serves plain HTTP");
 
     private final String text;

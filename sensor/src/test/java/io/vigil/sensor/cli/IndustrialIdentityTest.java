@@ -38,4 +38,15 @@ class IndustrialIdentityTest {
         assertEquals(0, json.exitCode(), json.err());
         assertTrue(json.out().contains("\"opcua\":{\"endpoint_url\":\"opc.tcp://127.0.0.1:14840/vigil\"}"), json.out());
     }
+
+    /** Risk notes come from the same traffic: an impacket SMB1 server is old SMB, its SMB2 twin is not. */
+    @Test
+    void anSmb1ServerCarriesTheOldSmbRisk() {
+        Path realstack = TestSupport.repoRoot().resolve("pcaps/realstack");
+        CliResult smb1 = vigil("devices", "--json", realstack.resolve("impacket-smb1.pcap").toString());
+        assertTrue(smb1.out().contains("{\"id\":\"old_smb\""), smb1.out());
+        CliResult smb2 = vigil("devices", "--json", realstack.resolve("impacket-smb2.pcap").toString());
+        assertEquals(0, smb2.exitCode(), smb2.err());
+        assertTrue(!smb2.out().contains("old_smb"), smb2.out());
+    }
 }
