@@ -50,6 +50,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     private volatile boolean stopping;
     private volatile long drainDeadlineNanos;
     private volatile String startProblem;
+    private volatile boolean inPreflight;
     private int cleanedBeforeCycle = Integer.MIN_VALUE;
 
     /** One sent record: its spool position and size, and what Kafka said (written by the producer's I/O thread). */
@@ -87,7 +88,10 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     }
 
     private void run() {
+        inPreflight = true;
         String problem = KafkaPreflight.check(settings, spool.dir().toString());
+        inPreflight = false;
+        Thread.interrupted(); // an interrupt meant for the check only (close during it)
         if (problem != null) {
             startProblem = problem;
             warn.accept(problem);
@@ -113,6 +117,10 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
                     continue;
                 }
                 boolean progress = advanceAcknowledged(tailer);
+                if (!reachable && stopping) {
+                    // Sending now would block for metadata (max.block.ms) against a broker known to be away.
+                    continue;
+                }
                 if (inFlight.size() < MAX_IN_FLIGHT) {
                     SpoolRecord r = Spool.read(tailer);
                     if (r != null) {
@@ -273,6 +281,10 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     public void close(Duration drain) {
         drainDeadlineNanos = System.nanoTime() + drain.toNanos();
         stopping = true;
+        if (inPreflight) {
+            // A short run against an unreachable broker need not wait for the check's timeout.
+            thread.interrupt();
+        }
         LockSupport.unpark(thread);
         try {
             thread.join(drain.toMillis() + 15_000);

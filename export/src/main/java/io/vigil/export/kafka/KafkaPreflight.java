@@ -1,5 +1,6 @@
 package io.vigil.export.kafka;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +34,9 @@ final class KafkaPreflight {
         admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
         String where = "Kafka at " + settings.bootstrap();
         String keep = "; the sensor keeps capturing and spools alerts to " + spoolDir + " until Kafka takes them";
-        try (Admin a = Admin.create(admin)) {
+        Admin a = null;
+        try {
+            a = Admin.create(admin);
             a.describeTopics(List.of(settings.topic())).allTopicNames().get(10, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
@@ -60,6 +63,11 @@ final class KafkaPreflight {
         } catch (RuntimeException e) {
             // Admin.create rejects a bad configuration (unknown protocol, unresolvable host, bad JAAS).
             return where + ": bad client configuration: " + e.getMessage() + keep;
+        } finally {
+            if (a != null) {
+                // Do not wait for a call still pending against an unreachable broker.
+                a.close(Duration.ZERO);
+            }
         }
     }
 }

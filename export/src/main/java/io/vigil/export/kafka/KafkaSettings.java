@@ -32,7 +32,7 @@ public final class KafkaSettings {
         // An outage shows up as failed sends within 30 s; the spool keeps the records and they are resent.
         Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
         Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
-        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000"),
+        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000"),
         Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000"));
 
     private final Properties producer;

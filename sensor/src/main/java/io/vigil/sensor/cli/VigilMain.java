@@ -30,7 +30,27 @@ public final class VigilMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLibraries();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Library logging and phone-home defaults for {@code java -jar} as much as for the launcher (which
+     * sets the same): slf4j-simple reads these when its first logger is made, Chronicle when it loads.
+     * The Kafka client would warn on every reconnect during an outage; the forwarder says it once.
+     */
+    static void quietLibraries() {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        setIfAbsent("chronicle.analytics.disable", "true");
+        setIfAbsent("chronicle.announcer.disable", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** Runs the CLI without exiting the JVM, for tests. */
