@@ -50,7 +50,14 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     private volatile boolean stopping;
     private volatile long drainDeadlineNanos;
     private volatile String startProblem;
-    private volatile boolean inPreflight;
+    /**
+     * The start-up check found the broker away (cleared by an acknowledgement): the end of a run does
+     * not wait for it. A failed send alone does not count: a broker just restarted may refuse a
+     * first send and take the next.
+     */
+    private volatile boolean knownDown;
+    private volatile boolean preflightDone;
+    private volatile String checkProblem;
     private int cleanedBeforeCycle = Integer.MIN_VALUE;
 
     /** One sent record: its spool position and size, and what Kafka said (written by the producer's I/O thread). */
@@ -88,16 +95,21 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     }
 
     private void run() {
-        inPreflight = true;
-        String problem = KafkaPreflight.check(settings, spool.dir().toString());
-        inPreflight = false;
-        Thread.interrupted(); // an interrupt meant for the check only (close during it)
-        if (problem != null) {
-            startProblem = problem;
-            warn.accept(problem);
-        } else {
-            reachable = true;
-        }
+        // The check runs beside forwarding, so a slow answer delays nothing; it only explains.
+        Thread check = new Thread(() -> {
+            String problem = KafkaPreflight.check(settings, spool.dir().toString());
+            if (problem != null) {
+                checkProblem = problem;
+                knownDown = true;
+                if (!stopping) {
+                    startProblem = problem;
+                    warn.accept(problem);
+                }
+            }
+            preflightDone = true;
+        }, "vigil-kafka-check");
+        check.setDaemon(true);
+        check.start();
         Producer<String, byte[]> producer = null;
         ExcerptTailer tailer = null;
         long lastSync = System.nanoTime();
@@ -117,10 +129,6 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
                     continue;
                 }
                 boolean progress = advanceAcknowledged(tailer);
-                if (!reachable && stopping) {
-                    // Sending now would block for metadata (max.block.ms) against a broker known to be away.
-                    continue;
-                }
                 if (inFlight.size() < MAX_IN_FLIGHT) {
                     SpoolRecord r = Spool.read(tailer);
                     if (r != null) {
@@ -159,7 +167,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
             return false;
         }
         boolean drained = spool.backlogRecords() == 0 && inFlight.isEmpty();
-        return drained || !reachable || System.nanoTime() - drainDeadlineNanos > 0;
+        return drained || knownDown || System.nanoTime() - drainDeadlineNanos > 0;
     }
 
     private Producer<String, byte[]> newProducer() {
@@ -186,6 +194,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
                 if (e == null) {
                     f.ok = true;
                     reachable = true;
+                    knownDown = false;
                 } else {
                     sendErrors.incrementAndGet();
                     failed = true;
@@ -252,9 +261,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
             inFlight.clear();
         }
         failed = false;
-        if (!stopping) {
-            pause();
-        }
+        pause();
         return null;
     }
 
@@ -268,6 +275,10 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     }
 
     private void pause() {
+        if (stopping) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            return;
+        }
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MS);
         while (!stopping && System.nanoTime() < until) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
@@ -281,15 +292,18 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     public void close(Duration drain) {
         drainDeadlineNanos = System.nanoTime() + drain.toNanos();
         stopping = true;
-        if (inPreflight) {
-            // A short run against an unreachable broker need not wait for the check's timeout.
-            thread.interrupt();
-        }
         LockSupport.unpark(thread);
         try {
             thread.join(drain.toMillis() + 15_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (startProblem == null && spool.backlogRecords() > 0) {
+            // A short run can end before the check has said anything: say it now, before the summary.
+            startProblem = checkProblem != null ? checkProblem
+                : "Kafka at " + settings.bootstrap() + " did not answer before the run ended; "
+                    + spool.backlogRecords() + " alerts stay spooled in " + spool.dir() + " for the next start";
+            warn.accept(startProblem);
         }
     }
 

@@ -101,6 +101,7 @@ final class CaptureCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             ModelFiles.restore(session, loaded);
+            session.uniqueAlertIds(new java.security.SecureRandom());
             Thread timer = null;
             try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
                 if (durationSeconds > 0) {
