@@ -45,7 +45,8 @@ public final class CreateTopics {
             }
         }
         p.put("bootstrap.servers", args[0]);
-        p.put("default.api.timeout.ms", "15000");
+        p.putIfAbsent("request.timeout.ms", "10000");
+        p.putIfAbsent("default.api.timeout.ms", "15000");
         short replication = args.length > 1 ? Short.parseShort(args[1]) : 1;
         int failed = 0;
         try (Admin admin = Admin.create(p)) {

@@ -98,7 +98,8 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
         // The check runs beside forwarding, so a slow answer delays nothing; it only explains.
         Thread check = new Thread(() -> {
             String problem = KafkaPreflight.check(settings, spool.dir().toString());
-            if (problem != null) {
+            // An acknowledgement already received answers better than a check that timed out on a busy machine.
+            if (problem != null && !reachable) {
                 checkProblem = problem;
                 knownDown = true;
                 if (!stopping) {

@@ -30,14 +30,14 @@ final class KafkaPreflight {
                 admin.put(key, v);
             }
         });
-        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "8000");
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         String where = "Kafka at " + settings.bootstrap();
         String keep = "; the sensor keeps capturing and spools alerts to " + spoolDir + " until Kafka takes them";
         Admin a = null;
         try {
             a = Admin.create(admin);
-            a.describeTopics(List.of(settings.topic())).allTopicNames().get(6, TimeUnit.SECONDS);
+            a.describeTopics(List.of(settings.topic())).allTopicNames().get(11, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
@@ -52,11 +52,11 @@ final class KafkaPreflight {
                 return where + " does not allow this principal to use topic " + settings.topic() + ": " + c.getMessage() + keep;
             }
             if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return where + " is unreachable (no answer within 5 s)" + keep;
+                return where + " is unreachable (no answer within 10 s)" + keep;
             }
             return where + ": " + c + keep;
         } catch (java.util.concurrent.TimeoutException e) {
-            return where + " is unreachable (no answer within 5 s)" + keep;
+            return where + " is unreachable (no answer within 10 s)" + keep;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
