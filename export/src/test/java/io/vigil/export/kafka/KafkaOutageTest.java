@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.devkafka.DevKafka;
+import io.vigil.devkafka.TopicReader;
 import io.vigil.export.spool.FsyncPolicy;
 import io.vigil.export.spool.Spool;
 import java.nio.charset.StandardCharsets;

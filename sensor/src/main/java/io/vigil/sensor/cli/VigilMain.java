@@ -1,5 +1,6 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.export.spool.ChronicleDefaults;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,21 +37,11 @@ public final class VigilMain implements Runnable {
 
     /**
      * Library logging and phone-home defaults for {@code java -jar} as much as for the launcher (which
-     * sets the same): slf4j-simple reads these when its first logger is made, Chronicle when it loads.
-     * The Kafka client would warn on every reconnect during an outage; the forwarder says it once.
+     * sets the same), before any library logs or Chronicle loads.
      */
     static void quietLibraries() {
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
-        setIfAbsent("chronicle.analytics.disable", "true");
-        setIfAbsent("chronicle.announcer.disable", "true");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
+        ChronicleDefaults.setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        ChronicleDefaults.apply();
     }
 
     /** Runs the CLI without exiting the JVM, for tests. */

@@ -5,25 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.devkafka.DevKafka;
+import io.vigil.devkafka.TopicReader;
 import io.vigil.sensor.TestSupport;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,11 +71,7 @@ class KafkaExportCliTest {
         DevKafka broker = DevKafka.start(kafkaDir, 0);
         int port = broker.port();
         String bootstrap = broker.bootstrap();
-        Properties admin = new Properties();
-        admin.put("bootstrap.servers", bootstrap);
-        try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic("vigil.alerts", 3, (short) 1))).all().get();
-        }
+        TopicReader.create(bootstrap, "vigil.alerts", 3);
         // The broker is down for the first run: every alert it raises lives only in the spool when it is killed.
         broker.close();
         Process run1 = sensor(dir.resolve("run1.txt"), "replay", "--speed", "30x", "--learn-until", LEARN_UNTIL,
@@ -110,8 +100,9 @@ class KafkaExportCliTest {
             assertEquals(0, jsonLong(stats, "spool_depth"), "the backlog drained: " + out2);
 
             List<String> arrived = new ArrayList<>();
-            for (ConsumerRecord<String, String> r : readAll(bootstrap, raised.size())) {
-                arrived.add(TestSupport.jsonString(r.value().substring(r.value().indexOf("\"finding_info\"")), "uid"));
+            for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, "vigil.alerts", raised.size())) {
+                String v = new String(r.value(), StandardCharsets.UTF_8);
+                arrived.add(TestSupport.jsonString(v.substring(v.indexOf("\"finding_info\"")), "uid"));
             }
             Set<String> missing = new LinkedHashSet<>(raised);
             missing.removeAll(arrived);
@@ -149,27 +140,5 @@ class KafkaExportCliTest {
         assertTrue(r.out().contains(dropped + " dropped"), "summary line: " + r.out());
         assertTrue(r.out().contains("spool full: " + dropped + " alerts dropped"), "summary problem: " + r.out());
         assertTrue(r.err().contains("127.0.0.1:" + closedPort), "the unreachable broker named: " + r.err());
-    }
-
-    private static List<ConsumerRecord<String, String>> readAll(String bootstrap, int atLeast) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor("vigil.alerts").forEach(i -> parts.add(new TopicPartition("vigil.alerts", i.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            int empty = 0;
-            while (System.nanoTime() < deadline && (out.size() < atLeast || empty < 2)) {
-                var batch = c.poll(Duration.ofMillis(500));
-                batch.forEach(out::add);
-                empty = batch.isEmpty() ? empty + 1 : 0;
-            }
-        }
-        return out;
     }
 }

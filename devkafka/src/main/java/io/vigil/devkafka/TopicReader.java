@@ -1,4 +1,4 @@
-package io.vigil.export.kafka;
+package io.vigil.devkafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Test helper: creates a topic and reads all of it back from a real broker. */
+/** For integration tests against a dev broker: creates a topic and reads all of it back. */
 public final class TopicReader {
     private TopicReader() {
     }
