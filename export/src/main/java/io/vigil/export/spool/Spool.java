@@ -3,7 +3,6 @@ package io.vigil.export.spool;
 import io.vigil.export.RecordSink;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,9 +162,16 @@ public final class Spool implements RecordSink, AutoCloseable {
             b.write(value);
             size = b.writePosition() - start + 4;
         } catch (RuntimeException e) {
-            writable = false;
-            throw new UncheckedIOException(new IOException("spool " + dir + ": append failed: " + e.getMessage(), e));
+            // Disk full or I/O error: count the alert as dropped and say so once; a detector thread
+            // must not die because the spool's disk did.
+            dropped.incrementAndGet();
+            if (writable) {
+                writable = false;
+                warn.accept("spool: cannot append to " + dir + " (" + e + "): dropping alerts and counting them");
+            }
+            return false;
         }
+        writable = true;
         appended.incrementAndGet();
         backlogRecords.incrementAndGet();
         backlogBytes.addAndGet(size);
