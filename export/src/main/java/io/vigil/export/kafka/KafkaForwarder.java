@@ -176,7 +176,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
             return producers.apply(settings);
         } catch (RuntimeException e) {
             if (startProblem == null) {
-                startProblem = "kafka: cannot create the producer: " + e.getMessage();
+                startProblem = "kafka: cannot create the producer: " + KafkaPreflight.rootMessage(e);
                 warn.accept(startProblem + "; alerts stay spooled in " + spool.dir());
             }
             return null;

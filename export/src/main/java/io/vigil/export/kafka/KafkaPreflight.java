@@ -54,7 +54,7 @@ final class KafkaPreflight {
             if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
                 return where + " is unreachable (no answer within 10 s)" + keep;
             }
-            return where + ": " + c + keep;
+            return where + ": " + rootMessage(c) + keep;
         } catch (java.util.concurrent.TimeoutException e) {
             return where + " is unreachable (no answer within 10 s)" + keep;
         } catch (InterruptedException e) {
@@ -62,12 +62,21 @@ final class KafkaPreflight {
             return null;
         } catch (RuntimeException e) {
             // Admin.create rejects a bad configuration (unknown protocol, unresolvable host, bad JAAS).
-            return where + ": bad client configuration: " + e.getMessage() + keep;
+            return where + ": bad client configuration: " + rootMessage(e) + keep;
         } finally {
             if (a != null) {
                 // Do not wait for a call still pending against an unreachable broker.
                 a.close(Duration.ZERO);
             }
         }
+    }
+
+    /** The innermost cause's message: "Failed to create new KafkaAdminClient" says less than its cause. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }
