@@ -25,6 +25,7 @@ public final class AlertAggregator {
     private final ArrayDeque<Alert> order = new ArrayDeque<>();
     private final int shard;
     private long sequence;
+    private int node;
     private long raised;
 
     public AlertAggregator(int shard, AlertSink sink) {
@@ -67,15 +68,23 @@ public final class AlertAggregator {
     }
 
     /**
-     * A time-ordered, unique, reproducible id in UUIDv7 layout: capture time in ms, then the shard
-     * and a sequence number instead of random bits, so replaying a capture gives the same ids.
+     * A time-ordered, unique id in UUIDv7 layout: capture time in ms, then the shard, the run node and
+     * a sequence number instead of random bits. With node 0 (replay) replaying a capture gives the same
+     * ids, so a consumer deduplicates a replay run twice; a live capture sets a random node, so ids stay
+     * unique across restarts without a model file and across sensors sharing a topic.
      */
     public String nextUid(long timeNanos) {
         long ms = Math.max(0, timeNanos / 1_000_000);
         long seq = sequence++;
-        long hi = (ms << 16) | 0x7000L | ((seq >>> 48) & 0x0FFF);
-        long lo = 0x8000_0000_0000_0000L | ((long) (shard & 0x3FFF) << 48) | (seq & 0xFFFF_FFFF_FFFFL);
+        long hi = (ms << 16) | 0x7000L | ((seq >>> 32) & 0x0FFF);
+        long lo = 0x8000_0000_0000_0000L | ((long) (shard & 0x3FFF) << 48) | ((long) (node & 0xFFFF) << 32)
+            | (seq & 0xFFFF_FFFFL);
         return new java.util.UUID(hi, lo).toString();
+    }
+
+    /** Mixes {@code node} (16 bits; 0 = reproducible ids) into every id handed out from now on. */
+    public void runNode(int node) {
+        this.node = node;
     }
 
     /** How many alert ids were handed out: saved with a model so that ids stay unique across a restart. */

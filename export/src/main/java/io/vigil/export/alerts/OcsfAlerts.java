@@ -17,6 +17,11 @@ public final class OcsfAlerts {
     private OcsfAlerts() {
     }
 
+    /** The device an alert is about, as keyed everywhere (its address): the Kafka record key. */
+    public static String deviceId(Alert a) {
+        return a.device() != null ? a.device().ip() : a.destination() != null ? a.destination().ip() : "-";
+    }
+
     /** Writes one finding as a JSON object; {@code update} for the final state of a repeated cause. */
     public static void write(JsonWriter j, Alert a, boolean update) {
         int activity = update ? 2 : 1;
@@ -108,7 +113,7 @@ public final class OcsfAlerts {
     public static String oneLine(Alert a, boolean update) {
         String time = java.time.Instant.ofEpochMilli((update ? a.lastSeenNanos() : a.firstSeenNanos()) / 1_000_000)
             .toString();
-        String device = a.device() != null ? a.device().ip() : a.destination() != null ? a.destination().ip() : "-";
+        String device = deviceId(a);
         String repeats = update ? " (x" + a.count() + ", until " + time + ")" : "";
         return time + " " + SEVERITY[a.severity()].toUpperCase(java.util.Locale.ROOT) + " " + a.type().label() + " "
             + device + " score " + a.score() + ": " + a.explanation() + repeats;

@@ -4,6 +4,7 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.live.LiveCapture;
 import io.vigil.sensor.capture.live.LiveCaptureException;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.export.kafka.KafkaExport;
 import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
@@ -77,17 +78,21 @@ final class CaptureCommand implements Callable<Integer> {
         SavedModel loaded = ModelFiles.load(options, options.toConfig(true), err);
 
         AlertLog[] alertLog = new AlertLog[1];
-        DetectionSetup detection = options.detection(out, err, alertLog, loaded);
+        KafkaExport kafka = options.openKafka(err);
         try {
-            return run(out, err, detection, loaded);
+            DetectionSetup detection = options.detection(out, err, alertLog, loaded, kafka);
+            return run(out, err, detection, loaded, kafka);
         } finally {
             if (alertLog[0] != null) {
                 alertLog[0].close();
             }
+            if (kafka != null) {
+                kafka.close();
+            }
         }
     }
 
-    private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection, SavedModel loaded)
+    private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection, SavedModel loaded, KafkaExport kafka)
         throws Exception {
         RunSummary summary = new RunSummary();
         boolean saved;
@@ -101,6 +106,7 @@ final class CaptureCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             ModelFiles.restore(session, loaded);
+            session.uniqueAlertIds(new java.security.SecureRandom());
             Thread timer = null;
             try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
                 if (durationSeconds > 0) {
@@ -123,6 +129,7 @@ final class CaptureCommand implements Callable<Integer> {
                     }
                     capture.run();
                     session.finish(summary);
+                    RunReport.kafka(summary, kafka);
                     RunReport.inventory(session, options, err);
                     // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
                     saved = ModelFiles.save(session, options, summary, err);

@@ -1,7 +1,12 @@
 package io.vigil.sensor.cli;
 
 import io.vigil.detectors.LearningPlan;
+import io.vigil.detectors.AlertSink;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.export.alerts.AlertSinks;
+import io.vigil.export.kafka.KafkaExport;
+import io.vigil.export.kafka.KafkaSettings;
+import io.vigil.export.spool.FsyncPolicy;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.sensor.model.LearningWindow;
 import io.vigil.sensor.model.SavedModel;
@@ -90,6 +95,75 @@ final class PipelineOptions {
             + "--learn-until first learn that much more on top of it.")
     Path loadModel;
 
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP",
+        description = "Send alerts (and updates of a repeated finding) to Kafka at BOOTSTRAP (host:port[,host:port]) "
+            + "through the durable spool; key = device address, value = the OCSF JSON of --alerts.")
+    String kafka;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+        description = "Kafka client properties passed to the producer unchanged (TLS, SASL, timeouts); ours only fill "
+            + "what FILE does not set. May carry bootstrap.servers instead of --kafka.")
+    Path kafkaConfig;
+
+    @Option(names = "--kafka-topic", paramLabel = "TOPIC", defaultValue = KafkaSettings.DEFAULT_TOPIC,
+        description = "Alerts topic (default: ${DEFAULT-VALUE}).")
+    String kafkaTopic;
+
+    @Option(names = "--spool", paramLabel = "DIR",
+        description = "Durable spool directory between the detectors and Kafka (default: $VIGIL_DATA/spool, "
+            + "VIGIL_DATA defaulting to ~/.vigil).")
+    Path spool;
+
+    @Option(names = "--spool-fsync", paramLabel = "POLICY", defaultValue = "batch",
+        description = "none, batch (force to disk at most once a second) or every (after each alert) (default: "
+            + "${DEFAULT-VALUE}). Spooled alerts survive a crash of the sensor under every policy; fsync is for power cuts.")
+    String spoolFsync;
+
+    @Option(names = "--spool-max-gb", paramLabel = "GB", defaultValue = "1",
+        description = "Cap on unacknowledged alerts in the spool, in GB (default: ${DEFAULT-VALUE}). When full, new "
+            + "alerts are dropped, counted and warned about; spooled ones are never dropped.")
+    double spoolMaxGb;
+
+    /**
+     * Opens the Kafka export (spool and forwarder) when --kafka or --kafka-config was given, else null.
+     * Never fails on the broker: an unreachable or misconfigured Kafka is one warning and the spool grows.
+     */
+    KafkaExport openKafka(PrintWriter err) throws IOException {
+        if (kafka == null && kafkaConfig == null) {
+            return null;
+        }
+        if (kafkaConfig != null && !java.nio.file.Files.isReadable(kafkaConfig)) {
+            throw new UserError("--kafka-config " + kafkaConfig + " is not a readable file");
+        }
+        if (!(spoolMaxGb > 0)) {
+            throw new UserError("--spool-max-gb must be positive, got " + spoolMaxGb);
+        }
+        FsyncPolicy fsync;
+        KafkaSettings settings;
+        try {
+            fsync = FsyncPolicy.parse(spoolFsync);
+            settings = KafkaSettings.of(kafka, kafkaConfig, kafkaTopic);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        Path dir = spool != null ? spool : defaultSpoolDir();
+        try {
+            return KafkaExport.open(settings, dir, fsync, (long) (spoolMaxGb * 1e9), m -> {
+                err.println("vigil: " + m);
+                err.flush();
+            });
+        } catch (IOException e) {
+            throw new UserError("cannot open the spool in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code $VIGIL_DATA/spool}, VIGIL_DATA defaulting to {@code ~/.vigil}. */
+    static Path defaultSpoolDir() {
+        String data = System.getenv("VIGIL_DATA");
+        Path base = data != null && !data.isBlank() ? Path.of(data) : Path.of(System.getProperty("user.home"), ".vigil");
+        return base.resolve("spool");
+    }
+
     /**
      * The learning plan, or null when the run only learns (no --learn / --learn-until, no model):
      * a loaded model detects at once unless more learning was asked for.
@@ -133,8 +207,8 @@ final class PipelineOptions {
      * Opens the alert outputs and returns how the run detects, or null when it only learns. Readable alert lines go
      * to {@code console} unless quiet (to {@code errConsole} when the JSON takes stdout).
      */
-    DetectionSetup detection(PrintWriter console, PrintWriter errConsole, AlertLog[] opened, SavedModel loaded)
-        throws IOException {
+    DetectionSetup detection(PrintWriter console, PrintWriter errConsole, AlertLog[] opened, SavedModel loaded,
+                             KafkaExport kafkaExport) throws IOException {
         LearningPlan plan = learningPlan(loaded);
         if (!(minSurpriseBits > 0 && minSurpriseBits <= 64)) {
             throw new UserError("--min-surprise must be between 0 and 64 bits, got " + minSurpriseBits);
@@ -149,7 +223,9 @@ final class PipelineOptions {
         PrintWriter lines = quiet ? null : "-".equals(alerts) ? errConsole : console;
         AlertLog log = AlertLog.open(alerts, console, lines);
         opened[0] = log;
-        return new DetectionSetup(plan, minSurpriseBits, log);
+        // The spool first: an alert seen in the JSON file or on the console is certainly spooled.
+        AlertSink sink = kafkaExport == null ? log : AlertSinks.both(kafkaExport.alertSink(), log);
+        return new DetectionSetup(plan, minSurpriseBits, sink);
     }
 
     PipelineConfig toConfig(boolean dropWhenFull) {

@@ -4,6 +4,7 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.export.kafka.KafkaExport;
 import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
@@ -64,18 +65,22 @@ final class ReplayCommand implements Callable<Integer> {
         SavedModel loaded = ModelFiles.load(options, options.toConfig(dropWhenFull), err);
 
         AlertLog[] alertLog = new AlertLog[1];
-        DetectionSetup detection = options.detection(out, err, alertLog, loaded);
+        KafkaExport kafka = options.openKafka(err);
         try {
-            return run(out, err, detection, replaySpeed, loaded);
+            DetectionSetup detection = options.detection(out, err, alertLog, loaded, kafka);
+            return run(out, err, detection, replaySpeed, loaded, kafka);
         } finally {
             if (alertLog[0] != null) {
                 alertLog[0].close();
+            }
+            if (kafka != null) {
+                kafka.close();
             }
         }
     }
 
     private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection,
-                        ReplaySpeed replaySpeed, SavedModel loaded) throws Exception {
+                        ReplaySpeed replaySpeed, SavedModel loaded, KafkaExport kafka) throws Exception {
         boolean saved;
         AtomicBoolean stop = new AtomicBoolean();
         RunSummary summary = new RunSummary();
@@ -88,6 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
                 replay.replay(files);
                 session.finish(summary);
+                RunReport.kafka(summary, kafka);
                 RunReport.inventory(session, options, err);
                 saved = ModelFiles.save(session, options, summary, err);
                 summary.packets = replay.packets();

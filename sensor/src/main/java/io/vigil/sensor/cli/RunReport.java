@@ -1,5 +1,7 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.export.ExportStatus;
+import io.vigil.export.kafka.KafkaExport;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
 import java.io.IOException;
@@ -28,6 +30,30 @@ final class RunReport {
             } catch (IOException e) {
                 err.println("vigil: cannot write statistics to " + options.statsJson + ": " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Ends the Kafka export once the session has flushed its last alerts: waits a little for the
+     * backlog to reach a reachable broker (what is left stays spooled for the next start) and puts
+     * its counts, drops included, in the summary.
+     */
+    static void kafka(RunSummary summary, KafkaExport kafka) {
+        if (kafka == null) {
+            return;
+        }
+        kafka.close(KafkaExport.DRAIN);
+        ExportStatus s = kafka.status();
+        summary.kafkaLine = kafka.summaryLine();
+        summary.kafka.put("acknowledged", s.acknowledged());
+        summary.kafka.put("spool_depth", s.spoolDepth());
+        summary.kafka.put("spool_dropped", s.spoolDropped());
+        summary.kafka.put("send_errors", s.sendErrors());
+        summary.kafka.put("resent", s.retries());
+        summary.kafka.put("ack_latency_p99_us", s.ackLatencyMicros().getValueAtPercentile(99));
+        if (s.spoolDropped() > 0) {
+            summary.problems.add("spool full: " + s.spoolDropped() + " alerts dropped (not sent to Kafka); raise "
+                + "--spool-max-gb or restore the broker");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.export.spool.ChronicleDefaults;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,17 @@ public final class VigilMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLibraries();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Library logging and phone-home defaults for {@code java -jar} as much as for the launcher (which
+     * sets the same), before any library logs or Chronicle loads.
+     */
+    static void quietLibraries() {
+        ChronicleDefaults.setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        ChronicleDefaults.apply();
     }
 
     /** Runs the CLI without exiting the JVM, for tests. */

@@ -102,6 +102,17 @@ public final class SensorSession implements AutoCloseable {
         return handlers;
     }
 
+    /**
+     * Makes alert ids unique to this run (a random 16-bit node in each id) instead of reproducible:
+     * for live capture, whose ids must not repeat after a restart without a model file.
+     */
+    public void uniqueAlertIds(java.util.random.RandomGenerator random) {
+        int node = 1 + random.nextInt(0xFFFF);
+        for (DetectionEngine e : engines) {
+            e.alerts().runNode(node);
+        }
+    }
+
     public Pipeline pipeline() {
         return pipeline;
     }

@@ -41,6 +41,10 @@ public final class RunSummary {
     public double captureSeconds;
     public int files;
     public final List<String> problems = new ArrayList<>();
+    /** Kafka export counts (acknowledged, spool_depth, spool_dropped, ...), empty without --kafka. */
+    public final Map<String, Long> kafka = new LinkedHashMap<>();
+    /** The Kafka export's one-line summary, null without --kafka. */
+    public String kafkaLine;
     public final List<Map<String, Object>> interfaces = new ArrayList<>();
 
     public double packetsPerSecond() {
@@ -113,6 +117,9 @@ public final class RunSummary {
             }
             j.endArray();
         }
+        if (!kafka.isEmpty()) {
+            counts(j, "kafka", kafka);
+        }
         j.field("capture_seconds", round3(captureSeconds))
             .field("wall_seconds", round3(wallSeconds))
             .field("packets_per_second", Math.round(packetsPerSecond()))
@@ -172,6 +179,9 @@ public final class RunSummary {
             detail(decode.truncatedByLayer()), ringDrops, kernelDrops));
         if (handlerErrors > 0) {
             sb.append(String.format(Locale.ROOT, "  internal errors %,d (events skipped)%n", handlerErrors));
+        }
+        if (kafkaLine != null) {
+            sb.append("  ").append(kafkaLine).append('\n');
         }
         for (String p : problems) {
             sb.append("  problem: ").append(p).append('\n');

@@ -1,0 +1,82 @@
+package io.vigil.export.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * One look at the broker when export starts, so a bad configuration gives one clear sentence
+ * (unreachable bootstrap, refused credentials, missing topic, no permission) instead of a client
+ * log scrolling by. It never stops the sensor: the spool keeps the alerts until Kafka takes them.
+ */
+final class KafkaPreflight {
+    private KafkaPreflight() {
+    }
+
+    /** @return null when the topic is there and we may describe it, else the problem in one sentence */
+    static String check(KafkaSettings settings, String spoolDir) {
+        Properties admin = new Properties();
+        settings.producer().forEach((k, v) -> {
+            String key = (String) k;
+            if (AdminClientConfig.configNames().contains(key) || !ProducerConfig.configNames().contains(key)) {
+                admin.put(key, v);
+            }
+        });
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "8000");
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        String where = "Kafka at " + settings.bootstrap();
+        String keep = "; the sensor keeps capturing and spools alerts to " + spoolDir + " until Kafka takes them";
+        Admin a = null;
+        try {
+            a = Admin.create(admin);
+            a.describeTopics(List.of(settings.topic())).allTopicNames().get(11, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof UnknownTopicOrPartitionException) {
+                return where + " has no topic " + settings.topic() + " (create it with deploy/create-topics.sh "
+                    + settings.bootstrap() + ", or the broker must allow auto-creation)" + keep;
+            }
+            if (c instanceof AuthenticationException) {
+                return where + " refused the credentials: " + c.getMessage() + keep;
+            }
+            if (c instanceof AuthorizationException) {
+                return where + " does not allow this principal to use topic " + settings.topic() + ": " + c.getMessage() + keep;
+            }
+            if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return where + " is unreachable (no answer within 10 s)" + keep;
+            }
+            return where + ": " + rootMessage(c) + keep;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return where + " is unreachable (no answer within 10 s)" + keep;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (RuntimeException e) {
+            // Admin.create rejects a bad configuration (unknown protocol, unresolvable host, bad JAAS).
+            return where + ": bad client configuration: " + rootMessage(e) + keep;
+        } finally {
+            if (a != null) {
+                // Do not wait for a call still pending against an unreachable broker.
+                a.close(Duration.ZERO);
+            }
+        }
+    }
+
+    /** The innermost cause's message: "Failed to create new KafkaAdminClient" says less than its cause. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}
