@@ -363,4 +363,32 @@ public final class Device {
     public long arpClaims() {
         return arpClaims;
     }
+
+    /**
+     * A hash of who the device is, as the asset inventory states it: MAC bindings, name and its
+     * source, protocols served and used, risks, BACnet identity, and whether it sent anything (an
+     * address only ever sent to is not an asset). Not times, volumes or counts, which change with
+     * every packet: the asset publisher republishes a device only when this (or its role) changes.
+     * Allocates nothing.
+     */
+    public long identityHash() {
+        long h = mix(0x9E3779B97F4A7C15L, macCount);
+        for (int i = 0; i < macCount; i++) {
+            h = mix(h, macs[i]);
+        }
+        h = mix(h, ((long) protocolsServed << 32) | (protocolsUsed & 0xFFFFFFFFL));
+        h = mix(h, risks);
+        h = mix(h, ((long) bacnetDeviceInstance << 32) | (bacnetVendorId & 0xFFFFFFFFL));
+        h = mix(h, name == null ? 0 : name.hashCode() + 1L);
+        h = mix(h, nameSource == null ? 0 : nameSource.hashCode() + 1L);
+        return mix(h, sentAnything() ? 1 : 0);
+    }
+
+    /** One step of a 64-bit multiply-xorshift hash (SplitMix64's finaliser over the running value). */
+    private static long mix(long h, long v) {
+        long x = (h ^ v) * 0xBF58476D1CE4E5B9L;
+        x ^= x >>> 31;
+        x *= 0x94D049BB133111EBL;
+        return x ^ (x >>> 29);
+    }
 }
