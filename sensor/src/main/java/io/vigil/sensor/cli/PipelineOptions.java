@@ -1,10 +1,13 @@
 package io.vigil.sensor.cli;
 
 import io.vigil.detectors.LearningPlan;
+import io.vigil.export.RecordSink;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.export.inventory.AssetPublisher;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.sensor.model.LearningWindow;
 import io.vigil.sensor.model.SavedModel;
+import io.vigil.sensor.pipeline.AssetExport;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +28,12 @@ final class PipelineOptions {
     @Option(names = "--inventory", paramLabel = "FILE",
         description = "Write the asset inventory (one JSON line per device: identity, role, protocols, risks) to FILE at the end.")
     Path inventory;
+
+    @Option(names = "--kafka-assets-topic", paramLabel = "TOPIC", defaultValue = AssetPublisher.DEFAULT_TOPIC,
+        description = "With --kafka: publish each device to this compacted topic when it appears or changes who it is "
+            + "(MACs, name, role, protocols, risks); key = device id, value = its --inventory line (default: "
+            + "${DEFAULT-VALUE}).")
+    String kafkaAssetsTopic;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
         description = "Decode/flow worker threads (default: ${DEFAULT-VALUE}; sharded by a symmetric address-pair hash).")
@@ -150,6 +159,18 @@ final class PipelineOptions {
         AlertLog log = AlertLog.open(alerts, console, lines);
         opened[0] = log;
         return new DetectionSetup(plan, minSurpriseBits, log);
+    }
+
+    /**
+     * Where the run publishes asset changes: to {@code kafka}, the record sink behind --kafka, under
+     * --kafka-assets-topic; null (no publishing) without one.
+     */
+    AssetExport assetExport(RecordSink kafka) {
+        if (!kafkaAssetsTopic.matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new UserError("--kafka-assets-topic: '" + kafkaAssetsTopic + "' is not a Kafka topic name (letters, "
+                + "digits, '.', '_', '-'; at most 249)");
+        }
+        return kafka == null ? null : new AssetExport(kafka, kafkaAssetsTopic);
     }
 
     PipelineConfig toConfig(boolean dropWhenFull) {
