@@ -10,7 +10,7 @@ import io.vigil.sensor.TestSupport;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.sensor.stats.RunSummary;
-import io.vigil.sensor.testsupport.Json;
+import io.vigil.export.json.JsonReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ class AssetChangesThroughTheSensorTest {
         "macs", "protocols_served", "protocols_used", "bacnet", "risks");
 
     private static Map<String, Object> identity(String line) {
-        Map<String, Object> all = Json.parse(line);
+        Map<String, Object> all = JsonReader.parse(line);
         Map<String, Object> who = new LinkedHashMap<>();
         for (String f : IDENTITY) {
             who.put(f, all.get(f));
