@@ -41,6 +41,7 @@ class AlertsKafkaTest {
         assertEquals(0, replay.exitCode(), replay.err());
         written = Files.readAllLines(alerts, StandardCharsets.UTF_8);
         assertTrue(written.size() > 5, "the scenario raises alerts: " + written.size());
+        assertTrue(written.stream().anyMatch(l -> l.contains("\"activity_id\":2")), "and updates of repeated findings");
 
         kafka = DevKafka.start(dir.resolve("kafka"), 0);
         Properties p = new Properties();
