@@ -18,21 +18,34 @@ public final class JsonReader {
         this.s = s;
     }
 
-    @SuppressWarnings("unchecked")
     /** @throws IllegalArgumentException when {@code line} is not one JSON object */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> parse(String line) {
-        JsonReader p = new JsonReader(line);
+        Object o = parseValue(line);
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException("not one JSON object: " + line);
+        }
+        return (Map<String, Object>) o;
+    }
+
+    /**
+     * One JSON value of any kind (surrounding whitespace, line breaks included, allowed).
+     *
+     * @throws IllegalArgumentException when {@code text} is not one JSON value
+     */
+    public static Object parseValue(String text) {
+        JsonReader p = new JsonReader(text);
         Object o;
         try {
             o = p.value();
         } catch (IndexOutOfBoundsException | NumberFormatException e) {
-            throw new IllegalArgumentException("not one JSON object (" + e.getMessage() + "): " + line);
+            throw new IllegalArgumentException("not JSON (" + e.getMessage() + "): " + text);
         }
         p.ws();
-        if (p.i != line.length() || !(o instanceof Map)) {
-            throw new IllegalArgumentException("not one JSON object: " + line);
+        if (p.i != text.length()) {
+            throw new IllegalArgumentException("trailing characters at " + p.i + " in: " + text);
         }
-        return (Map<String, Object>) o;
+        return o;
     }
 
     private void ws() {
