@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Publishes one device shard's assets to the compacted asset topic ({@code vigil.assets}, key =
@@ -25,7 +26,9 @@ import java.util.function.Function;
  * publishes the devices whose fingerprint differs; a device whose send failed keeps its old
  * fingerprint and is retried at the next walk. The walk allocates only for what it publishes. A
  * device thus costs the topic one record when it first sends anything and one per identity change,
- * at most one per interval.
+ * at most one per interval. A fast replay passes many capture seconds per wall second: there the
+ * walks are also spaced in wall time so that they take at most about {@value #MAX_WALK_SHARE_PERCENT}%
+ * of the shard thread (changes are then published per several capture seconds, still each once).
  *
  * <p>Runs on the shard thread, the only one that touches the shard's devices; the role's MAC count
  * comes from {@link MacSharing} (eventually consistent across shards). After the run has drained,
@@ -36,6 +39,8 @@ import java.util.function.Function;
 public final class AssetPublisher implements ObservationHandler {
     public static final String DEFAULT_TOPIC = "vigil.assets";
     public static final long DEFAULT_INTERVAL_NANOS = 1_000_000_000L;
+    /** The largest share of the shard thread's wall time that walks may take. */
+    public static final int MAX_WALK_SHARE_PERCENT = 1;
 
     private final int shard;
     private final DeviceTable table;
@@ -43,6 +48,7 @@ public final class AssetPublisher implements ObservationHandler {
     private final RecordSink sink;
     private final String topic;
     private final long intervalNanos;
+    private final LongSupplier wallClock;
     private final JsonWriter json = new JsonWriter();
     /** Role as this shard can infer it: the MAC count (needed only for ARP speakers) from the shared snapshot. */
     private final Function<Device, DeviceRole> shardRoles;
@@ -51,11 +57,20 @@ public final class AssetPublisher implements ObservationHandler {
     /** Order-independent hash of the MACs this shard counted last into {@link #sharing}. */
     private long countedMacs;
     private long nextWalkNanos = Long.MIN_VALUE;
+    /** Wall time (of {@link #wallClock}) before which no walk starts, so walks keep to their share. */
+    private long nextWalkWallNanos = Long.MIN_VALUE;
     private long sent;
     private long sendErrors;
 
     public AssetPublisher(int shard, DeviceTable table, MacSharing sharing, RecordSink sink, String topic,
                           long intervalNanos) {
+        this(shard, table, sharing, sink, topic, intervalNanos, System::nanoTime);
+    }
+
+    /** With the wall clock that bounds the walks' share of the thread (a fixed one in tests: no bound). */
+    public AssetPublisher(int shard, DeviceTable table, MacSharing sharing, RecordSink sink, String topic,
+                          long intervalNanos, LongSupplier wallClock) {
+        this.wallClock = wallClock;
         this.shard = shard;
         this.table = table;
         this.sharing = sharing;
@@ -81,9 +96,15 @@ public final class AssetPublisher implements ObservationHandler {
     }
 
     private void walk(long nowNanos) {
-        nextWalkNanos = nowNanos + intervalNanos;
+        nextWalkNanos = nowNanos + intervalNanos; // also when skipped: the wall clock is read once per interval
+        long wallStart = wallClock.getAsLong();
+        if (wallStart < nextWalkWallNanos) {
+            return; // a fast replay: the last walk's share of the thread is not used up yet
+        }
         countMacs();
         publishChanges(shardRoles);
+        long wallEnd = wallClock.getAsLong();
+        nextWalkWallNanos = wallEnd + (wallEnd - wallStart) * (100 / MAX_WALK_SHARE_PERCENT - 1);
     }
 
     /** Hands this shard's MAC counts to the other shards when its MAC bindings changed since the last count. */

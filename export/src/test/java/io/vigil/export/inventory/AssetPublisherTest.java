@@ -46,8 +46,9 @@ class AssetPublisherTest {
 
     private final DeviceInventory inventory = new DeviceInventory(100);
     private final Collected sink = new Collected();
+    /** A wall clock that stands still: walks follow capture time only. */
     private final AssetPublisher publisher = new AssetPublisher(0, inventory.table(), new MacSharing(1), sink,
-        "site.assets", SECOND);
+        "site.assets", SECOND, () -> 0);
 
     private void feed(Observation o) {
         inventory.onObservation(o, true, true);
@@ -181,7 +182,7 @@ class AssetPublisherTest {
                 throw new IllegalStateException("spool full");
             }
             keys.add(key);
-        }, "vigil.assets", SECOND);
+        }, "vigil.assets", SECOND, () -> 0);
         Observation first = flowEnd(HMI, PLC, 502, 10 * SECOND);
         inventory.onObservation(first, true, true);
         flaky.onObservation(first, true, true);
@@ -191,5 +192,26 @@ class AssetPublisherTest {
         inventory.onObservation(later, true, true);
         flaky.onObservation(later, true, true);
         assertEquals(List.of("10.30.2.10", "10.30.1.10"), keys);
+    }
+
+    @Test
+    void inAFastReplayWalksKeepToTheirShareOfTheThread() {
+        long[] wall = {0};
+        // Each reading of the wall clock advances it 0.5 ms; capture time runs 1 s per observation, wall time 4 ms.
+        AssetPublisher paced = new AssetPublisher(0, inventory.table(), new MacSharing(1), sink, "vigil.assets", SECOND,
+            () -> wall[0] += 500_000);
+        int walks = 0;
+        for (int s = 10; s < 110; s++) {
+            Observation o = flowEnd(HMI, PLC, 502, s * SECOND);
+            inventory.onObservation(o, true, true);
+            long before = wall[0];
+            paced.onObservation(o, true, true);
+            walks += wall[0] - before > 500_000 ? 1 : 0;
+            wall[0] += 4_000_000;
+        }
+        // Capture time alone would walk 100 times. A walk measures 0.5 ms (one clock step between its two
+        // readings), so the next waits 49.5 ms of wall time: about 11 observations (4.5 ms each) apart.
+        assertTrue(walks >= 8 && walks <= 10, walks + " walks");
+        assertEquals(2, paced.sent(), "both devices, once");
     }
 }
