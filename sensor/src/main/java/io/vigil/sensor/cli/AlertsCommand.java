@@ -159,7 +159,7 @@ final class AlertsCommand implements Callable<Integer> {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
         if (infos == null || infos.isEmpty()) {
             throw new UserError("topic " + topic + " does not exist on Kafka at " + bootstrap
-                + " (is --topic right? the sensor creates it with its first alert)");
+                + " (is --topic right?)");
         }
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo p : infos) {
