@@ -30,6 +30,9 @@ import java.util.function.LongSupplier;
  * walks are also spaced in wall time so that they take at most about {@value #MAX_WALK_SHARE_PERCENT}%
  * of the shard thread (changes are then published per several capture seconds, still each once).
  *
+ * <p>A run that starts from a saved model publishes each of its devices once at the first walk (nothing
+ * remembers what an earlier run published); the compacted topic keeps the latest per device anyway.
+ *
  * <p>Runs on the shard thread, the only one that touches the shard's devices; the role's MAC count
  * comes from {@link MacSharing} (eventually consistent across shards). After the run has drained,
  * {@link #flush(Inventory)} publishes the last changes with roles from exact cross-shard counts, so
