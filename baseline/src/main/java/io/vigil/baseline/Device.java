@@ -410,4 +410,40 @@ public final class Device {
     public long arpClaims() {
         return arpClaims;
     }
+
+    /**
+     * A hash of who the device is, as the asset inventory states it: MAC bindings, name and its
+     * source, protocols served and used, risks, BACnet, Modbus and OPC UA identity, and whether it sent anything (an
+     * address only ever sent to is not an asset). Not times, volumes or counts, which change with
+     * every packet: the asset publisher republishes a device only when this (or its role) changes.
+     * Allocates nothing.
+     */
+    public long identityHash() {
+        long h = mix(0x9E3779B97F4A7C15L, macCount);
+        for (int i = 0; i < macCount; i++) {
+            h = mix(h, macs[i]);
+        }
+        h = mix(h, ((long) protocolsServed << 32) | (protocolsUsed & 0xFFFFFFFFL));
+        h = mix(h, risks);
+        h = mix(h, ((long) bacnetDeviceInstance << 32) | (bacnetVendorId & 0xFFFFFFFFL));
+        h = mix(h, textHash(name));
+        h = mix(h, textHash(nameSource));
+        h = mix(h, textHash(modbusVendor));
+        h = mix(h, textHash(modbusProductCode));
+        h = mix(h, textHash(modbusRevision));
+        h = mix(h, textHash(opcuaEndpointUrl));
+        return mix(h, sentAnything() ? 1 : 0);
+    }
+
+    private static long textHash(String s) {
+        return s == null ? 0 : s.hashCode() + 1L;
+    }
+
+    /** One step of a 64-bit multiply-xorshift hash (SplitMix64's finaliser over the running value). */
+    private static long mix(long h, long v) {
+        long x = (h ^ v) * 0xBF58476D1CE4E5B9L;
+        x ^= x >>> 31;
+        x *= 0x94D049BB133111EBL;
+        return x ^ (x >>> 29);
+    }
 }

@@ -104,6 +104,14 @@ public final class DeviceTable {
         return overflows;
     }
 
+    /** The device at {@code index} (0 to {@link #size()} - 1, in order of appearance); stable for the table's life. */
+    public Device device(int index) {
+        if (index >= size) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return devices[index];
+    }
+
     /** A copy of the device list, for reports; not for the hot path. */
     public List<Device> devices() {
         List<Device> list = new ArrayList<>(size);

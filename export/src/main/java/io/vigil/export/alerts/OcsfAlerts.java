@@ -111,11 +111,48 @@ public final class OcsfAlerts {
 
     /** "2026-11-25T10:00:01.234Z HIGH first_write 10.1.2.7 — PLC 10.1.2.7 got …": what an analyst reads first. */
     public static String oneLine(Alert a, boolean update) {
-        String time = java.time.Instant.ofEpochMilli((update ? a.lastSeenNanos() : a.firstSeenNanos()) / 1_000_000)
-            .toString();
         String device = deviceId(a);
-        String repeats = update ? " (x" + a.count() + ", until " + time + ")" : "";
-        return time + " " + SEVERITY[a.severity()].toUpperCase(java.util.Locale.ROOT) + " " + a.type().label() + " "
-            + device + " score " + a.score() + ": " + a.explanation() + repeats;
+        return oneLine((update ? a.lastSeenNanos() : a.firstSeenNanos()) / 1_000_000, a.severity(), a.type().label(),
+            device, a.score(), a.explanation(), update, a.count());
+    }
+
+    /**
+     * The same line from a finding as {@link #write} wrote it (read back from Kafka by {@code vigil alerts}).
+     *
+     * @throws IllegalArgumentException when the object is not a Vigil finding
+     */
+    @SuppressWarnings("unchecked")
+    public static String oneLine(Map<String, Object> f) {
+        if (!(f.get("finding_info") instanceof Map) || !(f.get("time") instanceof Long)
+            || !(f.get("severity_id") instanceof Long)) {
+            throw new IllegalArgumentException("not a detection finding");
+        }
+        Map<String, Object> info = (Map<String, Object>) f.get("finding_info");
+        Object types = info.get("types");
+        String type = types instanceof java.util.List && !((java.util.List<Object>) types).isEmpty()
+            ? String.valueOf(((java.util.List<Object>) types).get(0)) : String.valueOf(info.get("title"));
+        String device = ip(f.get("device")) != null ? ip(f.get("device")) : ip(f.get("dst_endpoint")) != null
+            ? ip(f.get("dst_endpoint")) : "-";
+        int severity = (int) Math.max(0, Math.min(SEVERITY.length - 1, (Long) f.get("severity_id")));
+        return oneLine((Long) f.get("time"), severity, type, device, number(f.get("risk_score")),
+            String.valueOf(f.get("message")), Long.valueOf(2).equals(f.get("activity_id")), number(f.get("count")));
+    }
+
+    private static String oneLine(long timeMillis, int severity, String type, String device, long score,
+                                  String explanation, boolean update, long count) {
+        String time = java.time.Instant.ofEpochMilli(timeMillis).toString();
+        String repeats = update ? " (x" + count + ", until " + time + ")" : "";
+        return time + " " + SEVERITY[severity].toUpperCase(java.util.Locale.ROOT) + " " + type + " " + device
+            + " score " + score + ": " + explanation + repeats;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String ip(Object endpoint) {
+        return endpoint instanceof Map && ((Map<String, Object>) endpoint).get("ip") instanceof String
+            ? (String) ((Map<String, Object>) endpoint).get("ip") : null;
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number ? ((Number) o).longValue() : 0;
     }
 }

@@ -55,6 +55,14 @@ public final class Inventory {
 
     /** One JSON object per device. */
     public void writeJson(Device d, JsonWriter j) {
+        writeJson(d, role(d), j);
+    }
+
+    /**
+     * One device as {@code --inventory} writes it, with its role inferred by the caller (the asset
+     * publisher, which sees one shard and a periodically refreshed cross-shard MAC count).
+     */
+    public static void writeJson(Device d, DeviceRole role, JsonWriter j) {
         OuiTable oui = OuiTable.get();
         j.beginObject()
             .field("id", d.id())
@@ -63,7 +71,7 @@ public final class Inventory {
             .field("internal", IpAddresses.isInternal(d.ipHi(), d.ipLo()))
             .field("name", d.name())
             .field("name_source", d.nameSource())
-            .field("role", role(d).text());
+            .field("role", role.text());
         j.beginArray("macs");
         for (int i = 0; i < d.macCount(); i++) {
             j.beginObject().field("mac", IpAddresses.macToString(d.mac(i))).field("vendor", oui.vendor(d.mac(i)))

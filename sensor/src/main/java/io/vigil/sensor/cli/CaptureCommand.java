@@ -97,8 +97,8 @@ final class CaptureCommand implements Callable<Integer> {
         RunSummary summary = new RunSummary();
         boolean saved;
         summary.mode = "capture";
-        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection, interfaces.size(),
-            FlowEndReason.SHUTDOWN)) {
+        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection,
+            options.assetExport(kafka == null ? null : kafka.records()), interfaces.size(), FlowEndReason.SHUTDOWN)) {
             LiveCapture capture;
             try {
                 capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());

@@ -1,19 +1,22 @@
 package io.vigil.sensor.cli;
 
-import io.vigil.detectors.LearningPlan;
 import io.vigil.detectors.AlertSink;
+import io.vigil.detectors.LearningPlan;
+import io.vigil.export.RecordSink;
 import io.vigil.export.alerts.AlertLog;
 import io.vigil.export.alerts.AlertSinks;
+import io.vigil.export.inventory.AssetPublisher;
 import io.vigil.export.kafka.KafkaExport;
 import io.vigil.export.kafka.KafkaSettings;
 import io.vigil.export.spool.FsyncPolicy;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.sensor.model.LearningWindow;
 import io.vigil.sensor.model.SavedModel;
+import io.vigil.sensor.pipeline.AssetExport;
 import io.vigil.sensor.pipeline.DetectionSetup;
+import io.vigil.sensor.pipeline.PipelineConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import io.vigil.sensor.pipeline.PipelineConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -30,6 +33,12 @@ final class PipelineOptions {
     @Option(names = "--inventory", paramLabel = "FILE",
         description = "Write the asset inventory (one JSON line per device: identity, role, protocols, risks) to FILE at the end.")
     Path inventory;
+
+    @Option(names = "--kafka-assets-topic", paramLabel = "TOPIC", defaultValue = AssetPublisher.DEFAULT_TOPIC,
+        description = "With --kafka: publish each device to this compacted topic when it appears or changes who it is "
+            + "(MACs, name, role, protocols, risks); key = device id, value = its --inventory line (default: "
+            + "${DEFAULT-VALUE}).")
+    String kafkaAssetsTopic;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
         description = "Decode/flow worker threads (default: ${DEFAULT-VALUE}; sharded by a symmetric address-pair hash).")
@@ -226,6 +235,18 @@ final class PipelineOptions {
         // The spool first: an alert seen in the JSON file or on the console is certainly spooled.
         AlertSink sink = kafkaExport == null ? log : AlertSinks.both(kafkaExport.alertSink(), log);
         return new DetectionSetup(plan, minSurpriseBits, sink);
+    }
+
+    /**
+     * Where the run publishes asset changes: to {@code kafka}, the record sink behind --kafka, under
+     * --kafka-assets-topic; null (no publishing) without one.
+     */
+    AssetExport assetExport(RecordSink kafka) {
+        if (!kafkaAssetsTopic.matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new UserError("--kafka-assets-topic: '" + kafkaAssetsTopic + "' is not a Kafka topic name (letters, "
+                + "digits, '.', '_', '-'; at most 249)");
+        }
+        return kafka == null ? null : new AssetExport(kafka, kafkaAssetsTopic);
     }
 
     PipelineConfig toConfig(boolean dropWhenFull) {

@@ -86,8 +86,8 @@ final class ReplayCommand implements Callable<Integer> {
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
         try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
-            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection, 1,
-                FlowEndReason.END_OF_CAPTURE)) {
+            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection,
+                options.assetExport(kafka == null ? null : kafka.records()), 1, FlowEndReason.END_OF_CAPTURE)) {
                 ModelFiles.restore(session, loaded);
                 session.start();
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);

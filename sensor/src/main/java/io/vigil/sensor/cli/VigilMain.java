@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil " + VigilMain.VERSION,
     description = "Passive network anomaly sensor for converged IT/OT/IoT networks.",
-    subcommands = {ReplayCommand.class, CaptureCommand.class, DecodeCommand.class, DevicesCommand.class, EvaluateCommand.class,
-        SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ReplayCommand.class, CaptureCommand.class, DecodeCommand.class, DevicesCommand.class, AlertsCommand.class,
+        EvaluateCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class VigilMain implements Runnable {
     /** Written into model files, so a file names the vigil that wrote it. */
     public static final String VERSION = "0.1.0";

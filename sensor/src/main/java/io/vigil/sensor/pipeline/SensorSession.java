@@ -26,7 +26,9 @@ import io.vigil.detectors.NewServiceDetector;
 import io.vigil.detectors.ProtocolExploitDetector;
 import io.vigil.detectors.ValueRangeDetector;
 import io.vigil.export.flows.FlowLogWriter;
+import io.vigil.export.inventory.AssetPublisher;
 import io.vigil.export.inventory.Inventory;
+import io.vigil.export.inventory.MacSharing;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.sensor.model.LearningWindow;
@@ -53,6 +55,8 @@ public final class SensorSession implements AutoCloseable {
     private final Pipeline pipeline;
     private final List<DeviceInventory> inventories = new ArrayList<>();
     private final List<DetectionEngine> engines = new ArrayList<>();
+    /** One per shard when asset changes are published, else empty. */
+    private final List<AssetPublisher> assetPublishers = new ArrayList<>();
     private final FlowLogWriter flowLog;
     private final long startNanos = System.nanoTime();
     private final LearningPlan plan;
@@ -69,6 +73,12 @@ public final class SensorSession implements AutoCloseable {
     /** With {@code detection} null the run learns only: inventory and models are built, nothing is alerted. */
     public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, int producers,
                          FlowEndReason endReason) throws IOException {
+        this(config, flowLogFile, detection, null, producers, endReason);
+    }
+
+    /** With {@code assets} non-null each shard publishes its devices as they appear or change (see {@link AssetPublisher}). */
+    public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, AssetExport assets,
+                         int producers, FlowEndReason endReason) throws IOException {
         this.flowLog = flowLogFile == null ? null : new FlowLogWriter(flowLogFile);
         DetectionSetup d = detection != null ? detection
             : new DetectionSetup(LearningPlan.learnOnly(), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS, alert -> { });
@@ -79,6 +89,13 @@ public final class SensorSession implements AutoCloseable {
             inventories.add(inventory);
             engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, d.sink()),
                 d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory, zones), d.minSurpriseBits()));
+        }
+        if (assets != null) {
+            MacSharing sharing = new MacSharing(config.deviceShards());
+            for (int i = 0; i < config.deviceShards(); i++) {
+                assetPublishers.add(new AssetPublisher(i, inventories.get(i).table(), sharing, assets.sink(),
+                    assets.topic(), assets.intervalNanos()));
+            }
         }
         this.pipeline = new Pipeline(config, this::handlersFor, producers, endReason);
     }
@@ -96,6 +113,9 @@ public final class SensorSession implements AutoCloseable {
         List<ObservationHandler> handlers = new ArrayList<>();
         handlers.add(inventories.get(shard));
         handlers.add(engines.get(shard)); // after the inventory, which creates the devices
+        if (!assetPublishers.isEmpty()) {
+            handlers.add(assetPublishers.get(shard)); // after the engine, whose models role inference reads
+        }
         if (flowLog != null) {
             handlers.add(flowLog);
         }
@@ -163,6 +183,25 @@ public final class SensorSession implements AutoCloseable {
             alerts += e.alerts().raised();
         }
         summary.alerts = alerts;
+        if (drained && !assetPublishers.isEmpty()) {
+            // The shard threads are done (their writes visible through the drain): publish what changed
+            // since their last walk, with roles from the exact cross-shard MAC counts.
+            Inventory inventory = inventory();
+            for (AssetPublisher p : assetPublishers) {
+                p.flush(inventory);
+            }
+        } else if (!assetPublishers.isEmpty()) {
+            summary.problems.add("asset changes since the shards' last walk not published: the pipeline did not drain");
+        }
+    }
+
+    /** Asset records handed to the sink, across shards; after {@link #finish}. */
+    public long assetRecordsSent() {
+        long n = 0;
+        for (AssetPublisher p : assetPublishers) {
+            n += p.sent();
+        }
+        return n;
     }
 
     /** The asset inventory across all shards; call after {@link #finish}. */

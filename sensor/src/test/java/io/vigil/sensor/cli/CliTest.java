@@ -55,11 +55,14 @@ class CliTest {
         assertOneLineError(vigil("replay", dir.toString()), 2, "is a directory");
         assertOneLineError(vigil("replay", "--speed", "fast", capture.toString()), 2, "invalid speed 'fast'");
         assertOneLineError(vigil("replay", "--ring-size", "1000", capture.toString()), 2, "power of two");
+        assertOneLineError(vigil("replay", "--kafka-assets-topic", "site assets", capture.toString()), 2,
+            "--kafka-assets-topic: 'site assets' is not a Kafka topic name");
+        assertOneLineError(vigil("alerts"), 2, "Missing required option: '--kafka=BOOTSTRAP'");
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : List.of("replay", "capture", "decode")) {
+        for (String cmd : List.of("replay", "capture", "decode", "alerts")) {
             CliResult r = vigil(cmd, "--help");
             assertEquals(0, r.exitCode(), cmd);
             assertTrue(r.out().contains("Usage: vigil " + cmd), r.out());

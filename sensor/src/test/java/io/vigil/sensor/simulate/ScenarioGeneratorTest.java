@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.detectors.AlertType;
 import io.vigil.sensor.TestSupport;
-import io.vigil.sensor.testsupport.Json;
+import io.vigil.export.json.JsonReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ class ScenarioGeneratorTest {
 
     @Test
     void labelsFileHoldsTheGroundTruth() throws IOException {
-        Map<String, Object> json = Json.parse(Files.readString(tmp.resolve("hour.json")).replace("\n", ""));
+        Map<String, Object> json = JsonReader.parse(Files.readString(tmp.resolve("hour.json")).replace("\n", ""));
         assertEquals(truth.learnUntilMillis(), ((Number) json.get("learn_until_millis")).longValue());
         assertEquals(truth.devices(), ((Number) json.get("devices")).intValue());
         List<?> events = (List<?>) json.get("events");
@@ -127,7 +127,7 @@ class ScenarioGeneratorTest {
         assertEquals(0, r.exitCode(), r.err());
         Map<String, Long> sent = new HashMap<>();
         for (String line : r.out().split("\n")) {
-            Map<String, Object> d = Json.parse(line);
+            Map<String, Object> d = JsonReader.parse(line);
             if (Boolean.TRUE.equals(d.get("internal"))) {
                 sent.put((String) d.get("ip"), ((Number) d.get("packets_sent")).longValue());
             }

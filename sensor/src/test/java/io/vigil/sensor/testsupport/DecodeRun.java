@@ -2,6 +2,7 @@ package io.vigil.sensor.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vigil.export.json.JsonReader;
 import io.vigil.sensor.TestSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ public final class DecodeRun {
         List<Map<String, Object>> lines = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
-                lines.add(Json.parse(line));
+                lines.add(JsonReader.parse(line));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

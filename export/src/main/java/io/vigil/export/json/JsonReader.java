@@ -1,28 +1,51 @@
-package io.vigil.sensor.testsupport;
+package io.vigil.export.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Just enough JSON for vigil's PDU lines: one object per line; numbers as Long (or Double), arrays as lists. */
-public final class Json {
+/**
+ * Just enough JSON to read back what {@link JsonWriter} writes (PDU lines, alerts, inventory): one
+ * object per line; objects as ordered maps, arrays as lists, integral numbers as Long, others as
+ * Double. Not a general-purpose library.
+ */
+public final class JsonReader {
     private final String s;
     private int i;
 
-    private Json(String s) {
+    private JsonReader(String s) {
         this.s = s;
     }
 
+    /** @throws IllegalArgumentException when {@code line} is not one JSON object */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parse(String line) {
-        Json p = new Json(line);
-        Object o = p.value();
-        p.ws();
-        if (p.i != line.length() || !(o instanceof Map)) {
+        Object o = parseValue(line);
+        if (!(o instanceof Map)) {
             throw new IllegalArgumentException("not one JSON object: " + line);
         }
         return (Map<String, Object>) o;
+    }
+
+    /**
+     * One JSON value of any kind (surrounding whitespace, line breaks included, allowed).
+     *
+     * @throws IllegalArgumentException when {@code text} is not one JSON value
+     */
+    public static Object parseValue(String text) {
+        JsonReader p = new JsonReader(text);
+        Object o;
+        try {
+            o = p.value();
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
+            throw new IllegalArgumentException("not JSON (" + e.getMessage() + "): " + text);
+        }
+        p.ws();
+        if (p.i != text.length()) {
+            throw new IllegalArgumentException("trailing characters at " + p.i + " in: " + text);
+        }
+        return o;
     }
 
     private void ws() {
