@@ -134,7 +134,8 @@ class KafkaExportCliTest {
         long dropped = jsonLong(json, "spool_dropped");
         long depth = jsonLong(json, "spool_depth");
         assertTrue(dropped > 0 && depth > 0, json);
-        assertEquals(findings, dropped + depth, "every finding either spooled or counted as dropped: " + json);
+        // Asset changes (vigil.assets) share the spool with the findings: every record is spooled or counted as dropped.
+        assertTrue(dropped + depth >= findings, "every finding either spooled or counted as dropped: " + json);
         assertTrue(r.err().contains("is full"), "one warning on stderr: " + r.err());
         assertEquals(1, r.err().split("is full", -1).length - 1, "warned once: " + r.err());
         assertTrue(r.out().contains(dropped + " dropped"), "summary line: " + r.out());
