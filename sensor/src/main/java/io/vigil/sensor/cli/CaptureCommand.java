@@ -4,6 +4,8 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.live.LiveCapture;
 import io.vigil.sensor.capture.live.LiveCaptureException;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.sensor.metrics.MetricsServer;
+import io.vigil.sensor.metrics.SensorMetrics;
 import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
@@ -65,6 +67,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (durationSeconds < 0) {
             throw new UserError("--duration must not be negative");
         }
+        HttpEndpoint.checkOptions(options);
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
         RunReport.checkWritable(options.inventory, "--inventory");
@@ -96,6 +99,15 @@ final class CaptureCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             ModelFiles.restore(session, loaded);
+            session.pipeline().latencyFromCaptureTimestamp(true);
+            SensorMetrics metrics = new SensorMetrics(session, null, capture::latestStats);
+            MetricsServer http;
+            try {
+                http = HttpEndpoint.start(options, metrics, err);
+            } catch (UserError e) {
+                capture.close();
+                throw e;
+            }
             Thread timer = null;
             try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
                 if (durationSeconds > 0) {
@@ -112,11 +124,13 @@ final class CaptureCommand implements Callable<Integer> {
                 }
                 try {
                     session.start();
+                    metrics.running();
                     if (!options.quiet) {
                         err.println("vigil: capturing on " + String.join(", ", interfaces)
                             + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
                     }
                     capture.run();
+                    metrics.finished("capture stopped");
                     session.finish(summary);
                     RunReport.inventory(session, options, err);
                     // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
@@ -125,6 +139,9 @@ final class CaptureCommand implements Callable<Integer> {
                     fillInterfaceStats(summary, capture);
                 } finally {
                     capture.close();
+                    if (http != null) {
+                        http.close();
+                    }
                     if (timer != null) {
                         timer.interrupt();
                     }

@@ -4,6 +4,8 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.export.alerts.AlertLog;
+import io.vigil.sensor.metrics.MetricsServer;
+import io.vigil.sensor.metrics.SensorMetrics;
 import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
@@ -12,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +46,11 @@ final class ReplayCommand implements Callable<Integer> {
         description = "Read files through memory mappings instead of read() into a 4 MiB buffer (slower where measured; for comparison).")
     boolean mmap;
 
+    @Option(names = "--http-linger", paramLabel = "SECONDS", defaultValue = "0",
+        description = "With --http-port: keep serving the final metrics this long after the replay (Ctrl-C ends it "
+            + "sooner), so a scraper or a test can read them.")
+    long httpLingerSeconds;
+
     @Mixin
     PipelineOptions options;
 
@@ -56,6 +64,10 @@ final class ReplayCommand implements Callable<Integer> {
             replaySpeed = ReplaySpeed.parse(speed);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+        HttpEndpoint.checkOptions(options);
+        if (httpLingerSeconds < 0 || (httpLingerSeconds > 0 && options.httpPort == null)) {
+            throw new UserError("--http-linger needs --http-port and must not be negative");
         }
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
@@ -80,13 +92,18 @@ final class ReplayCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
+        MetricsServer http = null;
         try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
             try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection, 1,
                 FlowEndReason.END_OF_CAPTURE)) {
                 ModelFiles.restore(session, loaded);
+                SensorMetrics metrics = new SensorMetrics(session, null, null);
+                http = HttpEndpoint.start(options, metrics, err);
                 session.start();
+                metrics.running();
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
                 replay.replay(files);
+                metrics.finished(stop.get() ? "replay interrupted" : "replay finished");
                 session.finish(summary);
                 RunReport.inventory(session, options, err);
                 saved = ModelFiles.save(session, options, summary, err);
@@ -101,6 +118,11 @@ final class ReplayCommand implements Callable<Integer> {
             } finally {
                 RunReport.report(summary, options, out, err);
             }
+        } finally {
+            if (http != null) {
+                linger(http, err);
+                http.close();
+            }
         }
         if (summary.packets == 0 && !summary.problems.isEmpty()) {
             for (String p : summary.problems) {
@@ -109,5 +131,22 @@ final class ReplayCommand implements Callable<Integer> {
             return VigilMain.EXIT_FAILED;
         }
         return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
+    }
+
+    /** Keeps the final numbers scrapeable for --http-linger seconds; an interrupt (or Ctrl-C) ends it sooner. */
+    private void linger(MetricsServer http, PrintWriter err) {
+        if (httpLingerSeconds == 0) {
+            return;
+        }
+        if (!options.quiet) {
+            err.println("vigil: replay done; serving its metrics on " + HttpEndpoint.url(options, http) + " for "
+                + httpLingerSeconds + " s more");
+            err.flush();
+        }
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(httpLingerSeconds));
+        } catch (InterruptedException e) {
+            // asked to stop lingering: the numbers have been read
+        }
     }
 }

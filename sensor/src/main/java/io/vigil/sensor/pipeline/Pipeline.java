@@ -11,6 +11,7 @@ import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.sensor.metrics.LatencyHistogram;
 import io.vigil.sensor.ring.PacketSlot;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public final class Pipeline {
     private final DeviceShard[] deviceShards;
     private final CountDownLatch drained;
     private final AtomicLong handlerErrors = new AtomicLong();
+    private final LatencyHistogram captureToDecode = new LatencyHistogram();
     private final boolean multiProducer;
     private final AtomicLong sharedFrameNumber = new AtomicLong();
     private long frameNumber;
@@ -70,7 +72,8 @@ public final class Pipeline {
 
         this.flowWorkers = new FlowWorker[config.flowWorkers()];
         for (int i = 0; i < flowWorkers.length; i++) {
-            flowWorkers[i] = new FlowWorker(i, flowWorkers.length, config, observationRing, endReason);
+            flowWorkers[i] = new FlowWorker(i, flowWorkers.length, config, observationRing, endReason,
+                captureToDecode.newWriter());
         }
         this.drained = new CountDownLatch(config.deviceShards());
         this.deviceShards = new DeviceShard[config.deviceShards()];
@@ -83,6 +86,21 @@ public final class Pipeline {
         packetDisruptor.handleEventsWith(flowWorkers);
         observationDisruptor.handleEventsWith(deviceShards);
         this.packets = packetDisruptor.getRingBuffer();
+    }
+
+    /**
+     * Live capture measures capture-to-decode from the packet's capture timestamp (kernel time) to the wall
+     * clock; a replay, whose timestamps are history, from when the packet entered the ring. Call before start.
+     */
+    public void latencyFromCaptureTimestamp(boolean live) {
+        for (FlowWorker w : flowWorkers) {
+            w.latencyFromCaptureTimestamp(live);
+        }
+    }
+
+    /** Capture-to-decode latency, sampled one packet in {@value FlowWorker#LATENCY_SAMPLE_EVERY} per worker. */
+    public LatencyHistogram captureToDecode() {
+        return captureToDecode;
     }
 
     public void start() {
