@@ -87,69 +87,67 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection, SavedModel loaded)
         throws Exception {
-        RunSummary summary = new RunSummary();
-        boolean saved;
-        summary.mode = "capture";
-        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection, interfaces.size(),
-            FlowEndReason.SHUTDOWN)) {
-            LiveCapture capture;
-            try {
-                capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());
-            } catch (LiveCaptureException e) {
-                throw new UserError(e.getMessage());
-            }
-            ModelFiles.restore(session, loaded);
-            session.pipeline().latencyFromCaptureTimestamp(true);
-            SensorMetrics metrics = new SensorMetrics(session, null, capture::latestStats);
-            MetricsServer http;
-            try {
-                http = HttpEndpoint.start(options, metrics, err);
-            } catch (UserError e) {
-                capture.close();
-                throw e;
-            }
-            Thread timer = null;
-            try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
-                if (durationSeconds > 0) {
-                    timer = new Thread(() -> {
-                        try {
-                            Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
-                            capture.stop();
-                        } catch (InterruptedException ignored) {
-                            // capture ended first
-                        }
-                    }, "vigil-duration");
-                    timer.setDaemon(true);
-                    timer.start();
-                }
+        MetricsServer http = HttpEndpoint.start(options, err);
+        try {
+            RunSummary summary = new RunSummary();
+            boolean saved;
+            summary.mode = "capture";
+            try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection, interfaces.size(),
+                FlowEndReason.SHUTDOWN)) {
+                LiveCapture capture;
                 try {
-                    session.start();
-                    metrics.running();
-                    if (!options.quiet) {
-                        err.println("vigil: capturing on " + String.join(", ", interfaces)
-                            + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
-                    }
-                    capture.run();
-                    metrics.finished("capture stopped");
-                    session.finish(summary);
-                    RunReport.inventory(session, options, err);
-                    // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
-                    saved = ModelFiles.save(session, options, summary, err);
-                    summary.bytes = session.pipeline().bytesProcessed();
-                    fillInterfaceStats(summary, capture);
-                } finally {
-                    capture.close();
-                    if (http != null) {
-                        http.close();
-                    }
-                    if (timer != null) {
-                        timer.interrupt();
-                    }
-                    RunReport.report(summary, options, out, err);
+                    capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());
+                } catch (LiveCaptureException e) {
+                    throw new UserError(e.getMessage());
                 }
+                ModelFiles.restore(session, loaded);
+                session.pipeline().latencyFromCaptureTimestamp(true);
+                SensorMetrics metrics = new SensorMetrics(session, null, capture::latestStats);
+                HttpEndpoint.serve(http, metrics);
+                Thread timer = null;
+                try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
+                    if (durationSeconds > 0) {
+                        timer = new Thread(() -> {
+                            try {
+                                Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+                                capture.stop();
+                            } catch (InterruptedException ignored) {
+                                // capture ended first
+                            }
+                        }, "vigil-duration");
+                        timer.setDaemon(true);
+                        timer.start();
+                    }
+                    try {
+                        session.start();
+                        metrics.running();
+                        if (!options.quiet) {
+                            err.println("vigil: capturing on " + String.join(", ", interfaces)
+                                + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
+                        }
+                        capture.run();
+                        metrics.finished("capture stopped");
+                        session.finish(summary);
+                        RunReport.inventory(session, options, err);
+                        // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
+                        saved = ModelFiles.save(session, options, summary, err);
+                        summary.bytes = session.pipeline().bytesProcessed();
+                        fillInterfaceStats(summary, capture);
+                    } finally {
+                        capture.close();
+                        if (timer != null) {
+                            timer.interrupt();
+                        }
+                        RunReport.report(summary, options, out, err);
+                    }
+                }
+            }
+            return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
+        } finally {
+            if (http != null) {
+                http.close();
             }
         }
-        return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
     }
 
     private static void fillInterfaceStats(RunSummary summary, LiveCapture capture) {

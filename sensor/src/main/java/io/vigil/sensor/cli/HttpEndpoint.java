@@ -16,14 +16,17 @@ final class HttpEndpoint {
         }
     }
 
-    /** The running server, or null when no --http-port was given. */
-    static MetricsServer start(PipelineOptions options, SensorMetrics metrics, PrintWriter err) {
+    /**
+     * The running server, or null when no --http-port was given. Started before the run is set up, so a
+     * port already taken fails the command at once; until {@link #serve} it answers /health only.
+     */
+    static MetricsServer start(PipelineOptions options, PrintWriter err) {
         if (options.httpPort == null) {
             return null;
         }
         MetricsServer server;
         try {
-            server = MetricsServer.start(options.httpBind, options.httpPort, metrics);
+            server = MetricsServer.start(options.httpBind, options.httpPort);
         } catch (IOException e) {
             throw new UserError("--http-port: " + e.getMessage());
         }
@@ -32,6 +35,12 @@ final class HttpEndpoint {
             err.flush();
         }
         return server;
+    }
+
+    static void serve(MetricsServer server, SensorMetrics metrics) {
+        if (server != null) {
+            server.serve(metrics);
+        }
     }
 
     static String url(PipelineOptions options, MetricsServer server) {

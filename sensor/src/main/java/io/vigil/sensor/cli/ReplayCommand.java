@@ -92,13 +92,13 @@ final class ReplayCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
-        MetricsServer http = null;
+        MetricsServer http = HttpEndpoint.start(options, err);
         try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
             try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection, 1,
                 FlowEndReason.END_OF_CAPTURE)) {
                 ModelFiles.restore(session, loaded);
                 SensorMetrics metrics = new SensorMetrics(session, null, null);
-                http = HttpEndpoint.start(options, metrics, err);
+                HttpEndpoint.serve(http, metrics);
                 session.start();
                 metrics.running();
                 FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
@@ -118,9 +118,9 @@ final class ReplayCommand implements Callable<Integer> {
             } finally {
                 RunReport.report(summary, options, out, err);
             }
+            linger(http, err);
         } finally {
             if (http != null) {
-                linger(http, err);
                 http.close();
             }
         }
@@ -135,7 +135,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Keeps the final numbers scrapeable for --http-linger seconds; an interrupt (or Ctrl-C) ends it sooner. */
     private void linger(MetricsServer http, PrintWriter err) {
-        if (httpLingerSeconds == 0) {
+        if (http == null || httpLingerSeconds == 0) {
             return;
         }
         if (!options.quiet) {

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Answers one request at a time on the event loop: {@code /metrics}, {@code /health} (alive),
@@ -25,10 +26,13 @@ import java.util.List;
 final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String TEXT = "text/plain; charset=utf-8";
 
-    private final SensorMetrics metrics;
+    private static final String STARTING = "capture: starting (setting up the run)\n";
 
-    MetricsHttpHandler(SensorMetrics metrics) {
-        this.metrics = metrics;
+    /** Null until the run is set up. */
+    private final AtomicReference<SensorMetrics> run;
+
+    MetricsHttpHandler(AtomicReference<SensorMetrics> run) {
+        this.run = run;
     }
 
     @Override
@@ -43,15 +47,20 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        SensorMetrics metrics = run.get();
         switch (path) {
             case "/metrics":
-                respond(ctx, request, HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE, metrics.render(), true);
+                if (metrics == null) {
+                    respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, STARTING, true);
+                } else {
+                    respond(ctx, request, HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE, metrics.render(), true);
+                }
                 break;
             case "/health":
                 respond(ctx, request, HttpResponseStatus.OK, TEXT, "ok\n", true);
                 break;
             case "/ready":
-                List<String> reasons = metrics.notReadyReasons();
+                List<String> reasons = metrics == null ? List.of(STARTING.strip()) : metrics.notReadyReasons();
                 if (reasons.isEmpty()) {
                     respond(ctx, request, HttpResponseStatus.OK, TEXT, "ready\n", true);
                 } else {

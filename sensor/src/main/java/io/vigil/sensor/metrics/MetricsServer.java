@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The sensor's HTTP endpoint: {@code /metrics}, {@code /health} and {@code /ready}. One NIO event
@@ -26,18 +27,34 @@ public final class MetricsServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final AtomicReference<SensorMetrics> metrics;
 
-    private MetricsServer(EventLoopGroup group, Channel channel) {
+    private MetricsServer(EventLoopGroup group, Channel channel, AtomicReference<SensorMetrics> metrics) {
         this.group = group;
         this.channel = channel;
+        this.metrics = metrics;
+    }
+
+    /** Binds and serves the given run's metrics at once. */
+    public static MetricsServer start(String bindAddress, int port, SensorMetrics metrics) throws IOException {
+        MetricsServer server = start(bindAddress, port);
+        server.serve(metrics);
+        return server;
+    }
+
+    /** From now on /metrics and /ready report this run. */
+    public void serve(SensorMetrics run) {
+        metrics.set(run);
     }
 
     /**
-     * Binds and starts serving; port 0 picks a free port ({@link #port()} tells which).
+     * Binds and starts serving; port 0 picks a free port ({@link #port()} tells which). Until {@link #serve}
+     * is called, /health answers and /metrics and /ready say the sensor is starting.
      *
      * @throws IOException with a one-line reason when the address cannot be bound
      */
-    public static MetricsServer start(String bindAddress, int port, SensorMetrics metrics) throws IOException {
+    public static MetricsServer start(String bindAddress, int port) throws IOException {
+        AtomicReference<SensorMetrics> metrics = new AtomicReference<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vigil-http", true),
             NioIoHandler.newFactory());
         try {
@@ -54,7 +71,7 @@ public final class MetricsServer implements AutoCloseable {
                     }
                 });
             Channel channel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-            return new MetricsServer(group, channel);
+            return new MetricsServer(group, channel, metrics);
         } catch (InterruptedException e) {
             group.shutdownGracefully();
             Thread.currentThread().interrupt();
