@@ -48,6 +48,20 @@ class ReadinessTest {
     }
 
     @Test
+    void beforeTheRunIsWiredOnlyHealthAnswers() throws Exception {
+        try (MetricsServer early = MetricsServer.start("127.0.0.1", 0)) {
+            String url = "http://127.0.0.1:" + early.port();
+            assertEquals(200, Http.get(url + "/health").statusCode());
+            HttpResponse<String> r = Http.get(url + "/ready");
+            assertEquals(503, r.statusCode());
+            assertEquals("capture: starting (setting up the run)\n", r.body());
+            assertEquals(503, Http.get(url + "/metrics").statusCode());
+            early.serve(metrics);
+            assertEquals(200, Http.get(url + "/metrics").statusCode());
+        }
+    }
+
+    @Test
     void readyWhileCapturingWithKafkaReachable() throws Exception {
         metrics.running();
         HttpResponse<String> r = Http.get(base + "/ready");
