@@ -27,6 +27,16 @@ public final class PrometheusText {
         return family(name, "gauge", help);
     }
 
+    /** A counter family with its one unlabelled sample, so the name is written once. */
+    public PrometheusText counter(String name, String help, double value) {
+        return counter(name, help).sample(name, value);
+    }
+
+    /** A gauge family with its one unlabelled sample. */
+    public PrometheusText gauge(String name, String help, double value) {
+        return gauge(name, help).sample(name, value);
+    }
+
     private PrometheusText family(String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ');
         escape(help, false);

@@ -79,24 +79,21 @@ public final class SensorMetrics {
     public String render() {
         PrometheusText t = new PrometheusText();
         Pipeline p = session.pipeline();
-        t.counter("vigil_packets_total", "Frames decoded by the flow workers.")
-            .sample("vigil_packets_total", p.packetsProcessed());
-        t.counter("vigil_bytes_total", "Bytes of the frames decoded (original lengths on the wire).")
-            .sample("vigil_bytes_total", p.bytesProcessed());
-        t.counter("vigil_ring_drops_total", "Frames dropped because the packet ring was full.")
-            .sample("vigil_ring_drops_total", p.ringDrops());
-        t.counter("vigil_oversized_frames_total", "Frames larger than a ring slot can hold, cut short.")
-            .sample("vigil_oversized_frames_total", p.oversizedFrames());
-        t.counter("vigil_handler_errors_total", "Pipeline events skipped because a handler failed (a bug).")
-            .sample("vigil_handler_errors_total", p.handlerErrors());
+        t.counter("vigil_packets_total", "Frames decoded by the flow workers.", p.packetsProcessed());
+        t.counter("vigil_bytes_total", "Bytes of the frames decoded (original lengths on the wire).",
+            p.bytesProcessed());
+        t.counter("vigil_ring_drops_total", "Frames dropped because the packet ring was full.", p.ringDrops());
+        t.counter("vigil_oversized_frames_total", "Frames larger than a ring slot can hold, cut short.",
+            p.oversizedFrames());
+        t.counter("vigil_handler_errors_total", "Pipeline events skipped because a handler failed (a bug).",
+            p.handlerErrors());
         interfaceDrops(t);
         decode(t, p.decodeCounters());
         app(t, p.appCounters());
         flows(t, p);
-        t.gauge("vigil_devices", "Device-table entries: devices plus addresses only ever sent to.")
-            .sample("vigil_devices", session.deviceTableEntries());
-        t.counter("vigil_observations_total", "Observations handed to the device models.")
-            .sample("vigil_observations_total", p.observations());
+        t.gauge("vigil_devices", "Device-table entries: devices plus addresses only ever sent to.",
+            session.deviceTableEntries());
+        t.counter("vigil_observations_total", "Observations handed to the device models.", p.observations());
         alerts(t);
         t.summary("vigil_capture_to_decode_seconds", "From capture to decode by a flow worker, one packet in 64 per "
             + "worker: live, the packet's capture timestamp against the wall clock; replay, time since the packet was "
@@ -105,7 +102,7 @@ public final class SensorMetrics {
             session.captureToAlert().snapshot());
         export(t);
         t.gauge("vigil_ready", "1 when /ready answers 200: capture running, spool writable, Kafka reachable or "
-            + "spooling.").sample("vigil_ready", notReadyReasons().isEmpty() ? 1 : 0);
+            + "spooling.", notReadyReasons().isEmpty() ? 1 : 0);
         return t.toString();
     }
 
@@ -114,7 +111,8 @@ public final class SensorMetrics {
             return;
         }
         List<LiveCapture.InterfaceStats> stats = interfaces.get();
-        t.counter("vigil_kernel_drops_total", "Packets libpcap reports the kernel dropped (buffer full), per interface.");
+        t.counter("vigil_kernel_drops_total",
+            "Packets libpcap reports the kernel dropped (buffer full), per interface.");
         for (LiveCapture.InterfaceStats s : stats) {
             t.sample("vigil_kernel_drops_total", Math.max(0, s.kernelDrops()), "interface", s.name());
         }
@@ -152,12 +150,12 @@ public final class SensorMetrics {
     }
 
     private static void flows(PrometheusText t, Pipeline p) {
-        t.counter("vigil_flows_total", "Flows started.").sample("vigil_flows_total", p.flowsStarted());
-        t.gauge("vigil_flows_active", "Flows in the flow tables now.").sample("vigil_flows_active", p.activeFlows());
-        t.counter("vigil_flow_evictions_total", "Flows evicted to make room (least recently seen first).")
-            .sample("vigil_flow_evictions_total", p.flowEvictions());
-        t.counter("vigil_flow_table_full_total", "Packets of a new flow not tracked because the table was full.")
-            .sample("vigil_flow_table_full_total", p.flowOverflows());
+        t.counter("vigil_flows_total", "Flows started.", p.flowsStarted());
+        t.gauge("vigil_flows_active", "Flows in the flow tables now.", p.activeFlows());
+        t.counter("vigil_flow_evictions_total", "Flows evicted to make room (least recently seen first).",
+            p.flowEvictions());
+        t.counter("vigil_flow_table_full_total", "Packets of a new flow not tracked because the table was full.",
+            p.flowOverflows());
     }
 
     private void alerts(PrometheusText t) {
@@ -188,28 +186,22 @@ public final class SensorMetrics {
 
     private void export(PrometheusText t) {
         t.gauge("vigil_export_enabled", "1 when alerts are exported to Kafka; without it the vigil_export_* and "
-            + "vigil_alert_to_ack_seconds metrics are absent.").sample("vigil_export_enabled", export == null ? 0 : 1);
+            + "vigil_alert_to_ack_seconds metrics are absent.", export == null ? 0 : 1);
         if (export == null) {
             return;
         }
-        t.gauge("vigil_export_spool_depth", "Records in the spool not yet acknowledged by Kafka.")
-            .sample("vigil_export_spool_depth", export.spoolDepth());
-        t.gauge("vigil_export_spool_oldest_age_seconds", "Age of the oldest unacknowledged record, 0 when none.")
-            .sample("vigil_export_spool_oldest_age_seconds", export.spoolOldestAgeMillis() / 1000.0);
-        t.gauge("vigil_export_spool_bytes", "Bytes the spool occupies on disk.")
-            .sample("vigil_export_spool_bytes", export.spoolBytes());
-        t.counter("vigil_export_spool_dropped_total", "Records dropped because the spool was full.")
-            .sample("vigil_export_spool_dropped_total", export.spoolDropped());
-        t.counter("vigil_export_acknowledged_total", "Records Kafka acknowledged.")
-            .sample("vigil_export_acknowledged_total", export.acknowledged());
-        t.counter("vigil_export_send_errors_total", "Sends to Kafka that failed.")
-            .sample("vigil_export_send_errors_total", export.sendErrors());
-        t.counter("vigil_export_retries_total", "Sends to Kafka retried.")
-            .sample("vigil_export_retries_total", export.retries());
-        t.gauge("vigil_export_spool_writable", "1 when the spool can take records.")
-            .sample("vigil_export_spool_writable", export.spoolWritable() ? 1 : 0);
-        t.gauge("vigil_export_kafka_reachable", "1 when the last contact with the broker succeeded.")
-            .sample("vigil_export_kafka_reachable", export.kafkaReachable() ? 1 : 0);
+        t.gauge("vigil_export_spool_depth", "Records in the spool not yet acknowledged by Kafka.", export.spoolDepth());
+        t.gauge("vigil_export_spool_oldest_age_seconds", "Age of the oldest unacknowledged record, 0 when none.",
+            export.spoolOldestAgeMillis() / 1000.0);
+        t.gauge("vigil_export_spool_bytes", "Bytes the spool occupies on disk.", export.spoolBytes());
+        t.counter("vigil_export_spool_dropped_total", "Records dropped because the spool was full.",
+            export.spoolDropped());
+        t.counter("vigil_export_acknowledged_total", "Records Kafka acknowledged.", export.acknowledged());
+        t.counter("vigil_export_send_errors_total", "Sends to Kafka that failed.", export.sendErrors());
+        t.counter("vigil_export_retries_total", "Sends to Kafka retried.", export.retries());
+        t.gauge("vigil_export_spool_writable", "1 when the spool can take records.", export.spoolWritable() ? 1 : 0);
+        t.gauge("vigil_export_kafka_reachable", "1 when the last contact with the broker succeeded.",
+            export.kafkaReachable() ? 1 : 0);
         t.summary("vigil_alert_to_ack_seconds", "From an alert's append to the spool to Kafka's acknowledgement.",
             export.ackLatencyMicros());
     }
