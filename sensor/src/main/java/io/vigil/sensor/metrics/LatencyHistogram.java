@@ -10,14 +10,18 @@ import org.HdrHistogram.SingleWriterRecorder;
  *
  * <p>Each recording thread gets its own {@link Writer} (an HdrHistogram {@link SingleWriterRecorder}):
  * recording is wait-free, takes no lock and allocates nothing, because the value range is fixed
- * (1 µs to one hour, three significant digits) and values beyond it are clamped rather than
+ * (1 µs to one hour, two significant digits) and values beyond it are clamped rather than
  * resizing the histogram. The reader swaps each writer's interval histogram out and adds it to a
  * cumulative one, so quantiles, count and sum cover the whole run.
  */
 public final class LatencyHistogram {
     /** One hour in microseconds: anything slower is reported as one hour. */
     static final long HIGHEST_MICROS = 3_600_000_000L;
-    private static final int SIGNIFICANT_DIGITS = 3;
+    /**
+     * Two significant digits (1 %) is plenty for latency quantiles and keeps a histogram at about 25 KB;
+     * three would make it about 360 KB, times two per recorder, times every worker.
+     */
+    private static final int SIGNIFICANT_DIGITS = 2;
 
     private final List<Writer> writers = new ArrayList<>();
     private final Histogram total = new Histogram(HIGHEST_MICROS, SIGNIFICANT_DIGITS);

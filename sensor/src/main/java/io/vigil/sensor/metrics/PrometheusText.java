@@ -1,6 +1,5 @@
 package io.vigil.sensor.metrics;
 
-import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -60,7 +59,7 @@ public final class PrometheusText {
 
     /**
      * A summary of a latency histogram recorded in microseconds, exposed in seconds: the quantiles,
-     * then {@code _sum} (count times the histogram's mean, so exact to its three significant digits)
+     * then {@code _sum} (count times the histogram's mean, so exact to the histogram's precision)
      * and {@code _count}.
      */
     public PrometheusText summary(String name, String help, Histogram micros, String... labels) {
@@ -105,7 +104,7 @@ public final class PrometheusText {
         } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             out.append((long) v);
         } else {
-            out.append(String.format(Locale.ROOT, "%.9g", v));
+            out.append(v); // Java's shortest round-trip form; scrapers parse its "1.5E-4" exponents too
         }
         out.append('\n');
         return this;

@@ -94,7 +94,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     /** Epoch nanoseconds minus System.nanoTime(), taken once, so the wall clock is read without allocating. */
     private final long epochMinusNanoTime;
 
-    // Written by this worker's thread only; read after the pipeline has drained.
+    // Written by this worker's thread only; read after the drain, and racily by the metrics endpoint meanwhile.
     private long packets;
     private long bytes;
 
@@ -792,7 +792,10 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         return lastIngestNanos;
     }
 
-    /** Read only after the worker has stopped (the ring's end barrier orders it). */
+    /**
+     * Exact once the worker has stopped (the ring's end barrier orders it); the metrics endpoint also reads
+     * them racily while it runs, which costs the worker nothing.
+     */
     DecodeCounters counters() {
         return counters;
     }

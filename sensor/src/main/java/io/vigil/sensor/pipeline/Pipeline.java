@@ -247,7 +247,10 @@ public final class Pipeline {
         return firstHandlerError;
     }
 
-    /** Merged decode counters; call after finish(). */
+    /**
+     * Merged decode counters: exact after finish(); while running, a moment-old view for the metrics endpoint
+     * (each worker's counters are plain longs only it writes, read racily, which a 64-bit JVM does not tear).
+     */
     public DecodeCounters decodeCounters() {
         DecodeCounters total = new DecodeCounters();
         for (FlowWorker w : flowWorkers) {
@@ -256,7 +259,7 @@ public final class Pipeline {
         return total;
     }
 
-    /** Merged application-layer counters; call after finish(). */
+    /** Merged application-layer counters: exact after finish(), moment-old while running (as decodeCounters). */
     public AppCounters appCounters() {
         AppCounters total = new AppCounters();
         for (FlowWorker w : flowWorkers) {

@@ -57,8 +57,8 @@ class ReplayMetricsTest {
         AtomicInteger code = new AtomicInteger(-1);
         Thread run = new Thread(() -> code.set(VigilMain.execute(new String[] {"replay", "--learn-until", LEARN_UNTIL,
             "--alerts", alerts.toString(), "--stats-json", statsJson.toString(), "--http-port", "0",
-            "--http-linger", "600", capture.toString()}, new PrintWriter(Writer.nullWriter()), new PrintWriter(err, true))),
-            "replay-under-test");
+            "--http-linger", "600", capture.toString()}, new PrintWriter(Writer.nullWriter()),
+            new PrintWriter(err, true))), "replay-under-test");
         run.start();
         // A generous bound for a loaded machine, not a timing assertion: the replay takes seconds.
         assertTrue(err.lingering.await(300, TimeUnit.SECONDS), "replay never started lingering: " + err.text());
