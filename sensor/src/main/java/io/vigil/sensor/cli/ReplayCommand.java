@@ -93,32 +93,36 @@ final class ReplayCommand implements Callable<Integer> {
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
         MetricsServer http = HttpEndpoint.start(options, err);
-        try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
-            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection, 1,
-                FlowEndReason.END_OF_CAPTURE)) {
-                ModelFiles.restore(session, loaded);
-                SensorMetrics metrics = new SensorMetrics(session, null, null);
-                HttpEndpoint.serve(http, metrics);
-                session.start();
-                metrics.running();
-                FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
-                replay.replay(files);
-                metrics.finished(stop.get() ? "replay interrupted" : "replay finished");
-                session.finish(summary);
-                RunReport.inventory(session, options, err);
-                saved = ModelFiles.save(session, options, summary, err);
-                summary.packets = replay.packets();
-                summary.bytes = replay.bytes();
-                summary.files = replay.filesRead();
-                summary.captureSeconds = replay.captureSpanNanos() / 1e9;
-                summary.problems.addAll(0, replay.problems());
-                if (stop.get()) {
-                    summary.problems.add("interrupted: replay stopped early, flows flushed");
+        try {
+            try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
+                try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows,
+                    detection, 1, FlowEndReason.END_OF_CAPTURE)) {
+                    ModelFiles.restore(session, loaded);
+                    SensorMetrics metrics = new SensorMetrics(session, null, null);
+                    HttpEndpoint.serve(http, metrics);
+                    session.start();
+                    metrics.running();
+                    FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
+                    replay.replay(files);
+                    metrics.finished(stop.get() ? "replay interrupted" : "replay finished");
+                    session.finish(summary);
+                    RunReport.inventory(session, options, err);
+                    saved = ModelFiles.save(session, options, summary, err);
+                    summary.packets = replay.packets();
+                    summary.bytes = replay.bytes();
+                    summary.files = replay.filesRead();
+                    summary.captureSeconds = replay.captureSpanNanos() / 1e9;
+                    summary.problems.addAll(0, replay.problems());
+                    if (stop.get()) {
+                        summary.problems.add("interrupted: replay stopped early, flows flushed");
+                    }
+                } finally {
+                    RunReport.report(summary, options, out, err);
                 }
-            } finally {
-                RunReport.report(summary, options, out, err);
             }
-            linger(http, err);
+            if (!stop.get()) {
+                linger(http, err); // outside the shutdown guard: Ctrl-C now ends the process at once
+            }
         } finally {
             if (http != null) {
                 http.close();
