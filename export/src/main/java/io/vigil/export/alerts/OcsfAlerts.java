@@ -22,6 +22,11 @@ public final class OcsfAlerts {
         return a.device() != null ? a.device().ip() : a.destination() != null ? a.destination().ip() : "-";
     }
 
+    /** OCSF's severity caption for a severity_id ("Unknown" outside 0..5). */
+    public static String severityName(int severityId) {
+        return severityId >= 0 && severityId < SEVERITY.length ? SEVERITY[severityId] : SEVERITY[0];
+    }
+
     /** Writes one finding as a JSON object; {@code update} for the final state of a repeated cause. */
     public static void write(JsonWriter j, Alert a, boolean update) {
         int activity = update ? 2 : 1;

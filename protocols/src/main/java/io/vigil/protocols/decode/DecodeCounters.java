@@ -121,6 +121,11 @@ public final class DecodeCounters {
         return nonZero(truncated);
     }
 
+    /** Layers are numbered 1 ..< layerCount(); 0 is "none". */
+    public static int layerCount() {
+        return LAYER_NAMES.length;
+    }
+
     public static String layerName(int layer) {
         return LAYER_NAMES[layer];
     }

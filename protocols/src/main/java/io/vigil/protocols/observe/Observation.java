@@ -18,6 +18,11 @@ import io.vigil.protocols.flow.FlowView;
 public final class Observation {
     public ObservationType type;
     public long timestampNanos;
+    /**
+     * System.nanoTime() when the packet that produced this observation entered the sensor (for a flow
+     * that timed out, the packet that moved the clock past its timeout): the start of capture-to-alert latency.
+     */
+    public long ingestNanos;
     public int vlan;
     public long srcIpHi;
     public long srcIpLo;
@@ -82,6 +87,7 @@ public final class Observation {
     public void clear() {
         type = null;
         timestampNanos = 0;
+        ingestNanos = 0;
         vlan = 0;
         srcIpHi = srcIpLo = dstIpHi = dstIpLo = 0;
         srcMac = dstMac = 0;

@@ -5,6 +5,8 @@ import io.vigil.sensor.capture.live.LiveCapture;
 import io.vigil.sensor.capture.live.LiveCaptureException;
 import io.vigil.export.alerts.AlertLog;
 import io.vigil.export.kafka.KafkaExport;
+import io.vigil.sensor.metrics.MetricsServer;
+import io.vigil.sensor.metrics.SensorMetrics;
 import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
@@ -71,6 +73,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (durationSeconds < 0) {
             throw new UserError("--duration must not be negative");
         }
+        HttpEndpoint.checkOptions(options);
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
         RunReport.checkWritable(options.inventory, "--inventory");
@@ -94,57 +97,70 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Integer run(PrintWriter out, PrintWriter err, DetectionSetup detection, SavedModel loaded, KafkaExport kafka)
         throws Exception {
-        RunSummary summary = new RunSummary();
-        boolean saved;
-        summary.mode = "capture";
-        try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection,
-            options.assetExport(kafka == null ? null : kafka.records()), interfaces.size(), FlowEndReason.SHUTDOWN)) {
-            LiveCapture capture;
-            try {
-                capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());
-            } catch (LiveCaptureException e) {
-                throw new UserError(e.getMessage());
-            }
-            ModelFiles.restore(session, loaded);
-            session.uniqueAlertIds(new java.security.SecureRandom());
-            Thread timer = null;
-            try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
-                if (durationSeconds > 0) {
-                    timer = new Thread(() -> {
-                        try {
-                            Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
-                            capture.stop();
-                        } catch (InterruptedException ignored) {
-                            // capture ended first
-                        }
-                    }, "vigil-duration");
-                    timer.setDaemon(true);
-                    timer.start();
-                }
+        MetricsServer http = HttpEndpoint.start(options, err);
+        try {
+            RunSummary summary = new RunSummary();
+            boolean saved;
+            summary.mode = "capture";
+            try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection,
+                options.assetExport(kafka == null ? null : kafka.records()), interfaces.size(), FlowEndReason.SHUTDOWN)) {
+                LiveCapture capture;
                 try {
-                    session.start();
-                    if (!options.quiet) {
-                        err.println("vigil: capturing on " + String.join(", ", interfaces)
-                            + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
-                    }
-                    capture.run();
-                    session.finish(summary);
-                    RunReport.kafka(summary, kafka);
-                    RunReport.inventory(session, options, err);
-                    // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
-                    saved = ModelFiles.save(session, options, summary, err);
-                    summary.bytes = session.pipeline().bytesProcessed();
-                    fillInterfaceStats(summary, capture);
-                } finally {
-                    capture.close();
-                    if (timer != null) {
-                        timer.interrupt();
-                    }
-                    RunReport.report(summary, options, out, err);
+                    capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());
+                } catch (LiveCaptureException e) {
+                    throw new UserError(e.getMessage());
                 }
+                ModelFiles.restore(session, loaded);
+                session.uniqueAlertIds(new java.security.SecureRandom());
+                session.pipeline().latencyFromCaptureTimestamp(true);
+                SensorMetrics metrics = new SensorMetrics(session, kafka == null ? null : kafka.status(),
+                    capture::latestStats);
+                HttpEndpoint.serve(http, metrics);
+                Thread timer = null;
+                try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {
+                    if (durationSeconds > 0) {
+                        timer = new Thread(() -> {
+                            try {
+                                Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+                                capture.stop();
+                            } catch (InterruptedException ignored) {
+                                // capture ended first
+                            }
+                        }, "vigil-duration");
+                        timer.setDaemon(true);
+                        timer.start();
+                    }
+                    try {
+                        session.start();
+                        metrics.running();
+                        if (!options.quiet) {
+                            err.println("vigil: capturing on " + String.join(", ", interfaces)
+                                + (bpf == null ? "" : " with filter '" + bpf + "'") + "; Ctrl-C to stop");
+                        }
+                        capture.run();
+                        metrics.finished("capture stopped");
+                        session.finish(summary);
+                        RunReport.kafka(summary, kafka);
+                        RunReport.inventory(session, options, err);
+                        // Inside the shutdown guard: on SIGINT/SIGTERM the JVM waits for the drain, this save and the report.
+                        saved = ModelFiles.save(session, options, summary, err);
+                        summary.bytes = session.pipeline().bytesProcessed();
+                        fillInterfaceStats(summary, capture);
+                    } finally {
+                        capture.close();
+                        if (timer != null) {
+                            timer.interrupt();
+                        }
+                        RunReport.report(summary, options, out, err);
+                    }
+                }
+            }
+            return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
+        } finally {
+            if (http != null) {
+                http.close();
             }
         }
-        return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
     }
 
     private static void fillInterfaceStats(RunSummary summary, LiveCapture capture) {

@@ -99,6 +99,15 @@ final class PipelineOptions {
             + "their models, detector state - to FILE, replacing it atomically.")
     Path saveModel;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+        description = "Serve /metrics (Prometheus text format), /health and /ready over HTTP on PORT (0: any free "
+            + "port, printed at start). Off unless given.")
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+        description = "Address the HTTP endpoint listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String httpBind;
+
     @Option(names = "--load-model", paramLabel = "FILE",
         description = "Start from a model saved with --save-model: detect from the first packet, or with --learn / "
             + "--learn-until first learn that much more on top of it.")

@@ -5,6 +5,8 @@ import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.export.alerts.AlertLog;
 import io.vigil.export.kafka.KafkaExport;
+import io.vigil.sensor.metrics.MetricsServer;
+import io.vigil.sensor.metrics.SensorMetrics;
 import io.vigil.sensor.model.SavedModel;
 import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.SensorSession;
@@ -13,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +47,11 @@ final class ReplayCommand implements Callable<Integer> {
         description = "Read files through memory mappings instead of read() into a 4 MiB buffer (slower where measured; for comparison).")
     boolean mmap;
 
+    @Option(names = "--http-linger", paramLabel = "SECONDS", defaultValue = "0",
+        description = "With --http-port: keep serving the final metrics this long after the replay (Ctrl-C ends it "
+            + "sooner), so a scraper or a test can read them.")
+    long httpLingerSeconds;
+
     @Mixin
     PipelineOptions options;
 
@@ -57,6 +65,10 @@ final class ReplayCommand implements Callable<Integer> {
             replaySpeed = ReplaySpeed.parse(speed);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+        HttpEndpoint.checkOptions(options);
+        if (httpLingerSeconds < 0 || (httpLingerSeconds > 0 && options.httpPort == null)) {
+            throw new UserError("--http-linger needs --http-port and must not be negative");
         }
         RunReport.checkWritable(options.statsJson, "--stats-json");
         RunReport.checkWritable(options.flows, "--flows");
@@ -85,27 +97,42 @@ final class ReplayCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
-        try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
-            try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows, detection,
-                options.assetExport(kafka == null ? null : kafka.records()), 1, FlowEndReason.END_OF_CAPTURE)) {
-                ModelFiles.restore(session, loaded);
-                session.start();
-                FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
-                replay.replay(files);
-                session.finish(summary);
-                RunReport.kafka(summary, kafka);
-                RunReport.inventory(session, options, err);
-                saved = ModelFiles.save(session, options, summary, err);
-                summary.packets = replay.packets();
-                summary.bytes = replay.bytes();
-                summary.files = replay.filesRead();
-                summary.captureSeconds = replay.captureSpanNanos() / 1e9;
-                summary.problems.addAll(0, replay.problems());
-                if (stop.get()) {
-                    summary.problems.add("interrupted: replay stopped early, flows flushed");
+        MetricsServer http = HttpEndpoint.start(options, err);
+        try {
+            try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
+                try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows,
+                    detection, options.assetExport(kafka == null ? null : kafka.records()), 1,
+                    FlowEndReason.END_OF_CAPTURE)) {
+                    ModelFiles.restore(session, loaded);
+                    SensorMetrics metrics = new SensorMetrics(session, kafka == null ? null : kafka.status(), null);
+                    HttpEndpoint.serve(http, metrics);
+                    session.start();
+                    metrics.running();
+                    FileReplay replay = new FileReplay(session.pipeline(), replaySpeed, stop::get).memoryMapped(mmap);
+                    replay.replay(files);
+                    metrics.finished(stop.get() ? "replay interrupted" : "replay finished");
+                    session.finish(summary);
+                    RunReport.kafka(summary, kafka);
+                    RunReport.inventory(session, options, err);
+                    saved = ModelFiles.save(session, options, summary, err);
+                    summary.packets = replay.packets();
+                    summary.bytes = replay.bytes();
+                    summary.files = replay.filesRead();
+                    summary.captureSeconds = replay.captureSpanNanos() / 1e9;
+                    summary.problems.addAll(0, replay.problems());
+                    if (stop.get()) {
+                        summary.problems.add("interrupted: replay stopped early, flows flushed");
+                    }
+                } finally {
+                    RunReport.report(summary, options, out, err);
                 }
-            } finally {
-                RunReport.report(summary, options, out, err);
+            }
+            if (!stop.get()) {
+                linger(http, err); // outside the shutdown guard: Ctrl-C now ends the process at once
+            }
+        } finally {
+            if (http != null) {
+                http.close();
             }
         }
         if (summary.packets == 0 && !summary.problems.isEmpty()) {
@@ -115,5 +142,22 @@ final class ReplayCommand implements Callable<Integer> {
             return VigilMain.EXIT_FAILED;
         }
         return saved ? VigilMain.EXIT_OK : VigilMain.EXIT_FAILED;
+    }
+
+    /** Keeps the final numbers scrapeable for --http-linger seconds; an interrupt (or Ctrl-C) ends it sooner. */
+    private void linger(MetricsServer http, PrintWriter err) {
+        if (http == null || httpLingerSeconds == 0) {
+            return;
+        }
+        if (!options.quiet) {
+            err.println("vigil: replay done; serving its metrics on " + HttpEndpoint.url(options, http) + " for "
+                + httpLingerSeconds + " s more");
+            err.flush();
+        }
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(httpLingerSeconds));
+        } catch (InterruptedException e) {
+            // asked to stop lingering: the numbers have been read
+        }
     }
 }

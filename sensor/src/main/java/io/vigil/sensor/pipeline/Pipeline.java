@@ -11,6 +11,7 @@ import io.vigil.protocols.decode.DecodeCounters;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.sensor.metrics.LatencyHistogram;
 import io.vigil.sensor.ring.PacketSlot;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public final class Pipeline {
     private final DeviceShard[] deviceShards;
     private final CountDownLatch drained;
     private final AtomicLong handlerErrors = new AtomicLong();
+    private final LatencyHistogram captureToDecode = new LatencyHistogram();
     private final boolean multiProducer;
     private final AtomicLong sharedFrameNumber = new AtomicLong();
     private long frameNumber;
@@ -70,7 +72,8 @@ public final class Pipeline {
 
         this.flowWorkers = new FlowWorker[config.flowWorkers()];
         for (int i = 0; i < flowWorkers.length; i++) {
-            flowWorkers[i] = new FlowWorker(i, flowWorkers.length, config, observationRing, endReason);
+            flowWorkers[i] = new FlowWorker(i, flowWorkers.length, config, observationRing, endReason,
+                captureToDecode.newWriter());
         }
         this.drained = new CountDownLatch(config.deviceShards());
         this.deviceShards = new DeviceShard[config.deviceShards()];
@@ -83,6 +86,21 @@ public final class Pipeline {
         packetDisruptor.handleEventsWith(flowWorkers);
         observationDisruptor.handleEventsWith(deviceShards);
         this.packets = packetDisruptor.getRingBuffer();
+    }
+
+    /**
+     * Live capture measures capture-to-decode from the packet's capture timestamp (kernel time) to the wall
+     * clock; a replay, whose timestamps are history, from when the packet entered the ring. Call before start.
+     */
+    public void latencyFromCaptureTimestamp(boolean live) {
+        for (FlowWorker w : flowWorkers) {
+            w.latencyFromCaptureTimestamp(live);
+        }
+    }
+
+    /** Capture-to-decode latency, sampled one packet in {@value FlowWorker#LATENCY_SAMPLE_EVERY} per worker. */
+    public LatencyHistogram captureToDecode() {
+        return captureToDecode;
     }
 
     public void start() {
@@ -229,7 +247,10 @@ public final class Pipeline {
         return firstHandlerError;
     }
 
-    /** Merged decode counters; call after finish(). */
+    /**
+     * Merged decode counters: exact after finish(); while running, a moment-old view for the metrics endpoint
+     * (each worker's counters are plain longs only it writes, read racily, which a 64-bit JVM does not tear).
+     */
     public DecodeCounters decodeCounters() {
         DecodeCounters total = new DecodeCounters();
         for (FlowWorker w : flowWorkers) {
@@ -238,7 +259,7 @@ public final class Pipeline {
         return total;
     }
 
-    /** Merged application-layer counters; call after finish(). */
+    /** Merged application-layer counters: exact after finish(), moment-old while running (as decodeCounters). */
     public AppCounters appCounters() {
         AppCounters total = new AppCounters();
         for (FlowWorker w : flowWorkers) {

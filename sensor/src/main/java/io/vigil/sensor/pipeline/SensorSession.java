@@ -31,6 +31,8 @@ import io.vigil.export.inventory.Inventory;
 import io.vigil.export.inventory.MacSharing;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.sensor.metrics.LatencyHistogram;
+import io.vigil.sensor.metrics.ShardAlertCounter;
 import io.vigil.sensor.model.LearningWindow;
 import io.vigil.sensor.model.ModelFileException;
 import io.vigil.sensor.model.SavedModel;
@@ -57,6 +59,8 @@ public final class SensorSession implements AutoCloseable {
     private final List<DetectionEngine> engines = new ArrayList<>();
     /** One per shard when asset changes are published, else empty. */
     private final List<AssetPublisher> assetPublishers = new ArrayList<>();
+    private final List<ShardAlertCounter> alertCounters = new ArrayList<>();
+    private final LatencyHistogram captureToAlert = new LatencyHistogram();
     private final FlowLogWriter flowLog;
     private final long startNanos = System.nanoTime();
     private final LearningPlan plan;
@@ -87,7 +91,9 @@ public final class SensorSession implements AutoCloseable {
         for (int i = 0; i < config.deviceShards(); i++) {
             DeviceInventory inventory = new DeviceInventory(config.maxDevices());
             inventories.add(inventory);
-            engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, d.sink()),
+            ShardAlertCounter counter = new ShardAlertCounter(d.sink(), captureToAlert.newWriter());
+            alertCounters.add(counter);
+            engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, counter),
                 d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory, zones), d.minSurpriseBits()));
         }
         if (assets != null) {
@@ -111,6 +117,7 @@ public final class SensorSession implements AutoCloseable {
 
     private List<ObservationHandler> handlersFor(int shard) {
         List<ObservationHandler> handlers = new ArrayList<>();
+        handlers.add(alertCounters.get(shard)); // first: notes the packet's arrival before any detector alerts
         handlers.add(inventories.get(shard));
         handlers.add(engines.get(shard)); // after the inventory, which creates the devices
         if (!assetPublishers.isEmpty()) {
@@ -135,6 +142,28 @@ public final class SensorSession implements AutoCloseable {
 
     public Pipeline pipeline() {
         return pipeline;
+    }
+
+    /** Each device shard's alert counts, for the metrics endpoint. */
+    public List<ShardAlertCounter> alertCounters() {
+        return alertCounters;
+    }
+
+    /** From a packet's arrival in the sensor to the alert it raised, every alert. */
+    public LatencyHistogram captureToAlert() {
+        return captureToAlert;
+    }
+
+    /**
+     * Device-table entries over all shards while the run goes on: devices plus addresses only ever sent to.
+     * Each table's size is a plain int written by its shard thread; a racy read is at worst a moment old.
+     */
+    public long deviceTableEntries() {
+        long n = 0;
+        for (DeviceInventory inv : inventories) {
+            n += inv.table().size();
+        }
+        return n;
     }
 
     public void start() {

@@ -26,6 +26,7 @@ public final class LiveCapture implements AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 100;
     /** Frames handed over per dispatch call before the stop flag is checked again. */
     private static final int DISPATCH_BATCH = 4096;
+    private static final long STATS_PUBLISH_NANOS = 1_000_000_000L;
 
     private final List<Interface> interfaces = new ArrayList<>();
     private final Pipeline pipeline;
@@ -114,6 +115,20 @@ public final class LiveCapture implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts as of the last second, for the metrics endpoint while capture runs: each capture thread
+     * reads libpcap's statistics itself (pcap_stats is not safe against the thread inside dispatch) and
+     * publishes them through a volatile field.
+     */
+    public List<InterfaceStats> latestStats() {
+        List<InterfaceStats> list = new ArrayList<>();
+        for (Interface itf : interfaces) {
+            InterfaceStats s = itf.published;
+            list.add(s != null ? s : new InterfaceStats(itf.name, 0, 0, 0, 0, 0, null));
+        }
+        return list;
+    }
+
     public List<InterfaceStats> stats() {
         List<InterfaceStats> list = new ArrayList<>();
         for (Interface itf : interfaces) {
@@ -148,6 +163,8 @@ public final class LiveCapture implements AutoCloseable {
         private long ringDrops;
         private volatile String error;
         private volatile InterfaceStats lastStats;
+        private volatile InterfaceStats published;
+        private long nextPublishNanos;
 
         Interface(int id, String name, PcapHandle handle, int linkType) {
             this.id = id;
@@ -160,6 +177,7 @@ public final class LiveCapture implements AutoCloseable {
             try {
                 while (!stop.get()) {
                     handle.dispatch(DISPATCH_BATCH, this);
+                    publishStatsEverySecond();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -170,6 +188,15 @@ public final class LiveCapture implements AutoCloseable {
                 }
             }
             lastStats = readStats();
+            published = lastStats;
+        }
+
+        private void publishStatsEverySecond() {
+            long now = System.nanoTime();
+            if (now - nextPublishNanos >= 0) {
+                published = readStats();
+                nextPublishNanos = now + STATS_PUBLISH_NANOS;
+            }
         }
 
         @Override

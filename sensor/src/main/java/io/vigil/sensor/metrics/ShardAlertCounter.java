@@ -1,0 +1,68 @@
+package io.vigil.sensor.metrics;
+
+import io.vigil.detectors.Alert;
+import io.vigil.detectors.AlertSink;
+import io.vigil.detectors.AlertType;
+import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationHandler;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Counts one device shard's alerts by type and severity and times them from the packet's arrival,
+ * then passes them on. It sits twice in the shard: first among its observation handlers, to note
+ * when the packet behind the observation entered the sensor, and as the shard's alert sink, which
+ * the detectors call while handling that same observation on the same thread.
+ *
+ * <p>Counts are atomics because the metrics endpoint reads them from another thread; they change
+ * once per alert, not per packet, so their cost does not matter.
+ */
+public final class ShardAlertCounter implements AlertSink, ObservationHandler {
+    /** OCSF severity_id 0..5 (Unknown .. Critical). */
+    static final int SEVERITIES = 6;
+
+    private final AlertSink next;
+    private final AtomicLongArray raised = new AtomicLongArray(AlertType.values().length * SEVERITIES);
+    private final AtomicLongArray updates = new AtomicLongArray(AlertType.values().length);
+    private final LatencyHistogram.Writer captureToAlert;
+    /** Written and read by the shard thread only. */
+    private long currentIngestNanos;
+
+    public ShardAlertCounter(AlertSink next, LatencyHistogram.Writer captureToAlert) {
+        this.next = next;
+        this.captureToAlert = captureToAlert;
+    }
+
+    @Override
+    public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
+        currentIngestNanos = o.ingestNanos;
+    }
+
+    @Override
+    public void onAlert(Alert alert) {
+        raised.incrementAndGet(alert.type().ordinal() * SEVERITIES + severityIndex(alert.severity()));
+        if (currentIngestNanos != 0) {
+            captureToAlert.recordNanos(System.nanoTime() - currentIngestNanos);
+        }
+        next.onAlert(alert);
+    }
+
+    @Override
+    public void onUpdate(Alert alert) {
+        updates.incrementAndGet(alert.type().ordinal());
+        next.onUpdate(alert);
+    }
+
+    /** First occurrences of a type at a severity so far. */
+    public long raised(AlertType type, int severity) {
+        return raised.get(type.ordinal() * SEVERITIES + severityIndex(severity));
+    }
+
+    /** Repeats of a cause already reported, passed on as updates. */
+    public long updates(AlertType type) {
+        return updates.get(type.ordinal());
+    }
+
+    private static int severityIndex(int severity) {
+        return severity < 0 || severity >= SEVERITIES ? 0 : severity;
+    }
+}
