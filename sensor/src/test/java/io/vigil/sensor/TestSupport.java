@@ -93,6 +93,25 @@ public final class TestSupport {
         return new String(out);
     }
 
+    /**
+     * Checks that the section of a committed document between {@code begin} and {@code end} is
+     * {@code content}, as the sensor generates it now; with {@code -Dvigil.writeDocs=true} rewrites
+     * it first. Generated docs cannot drift from what they describe.
+     */
+    public static void assertGeneratedSection(String doc, String begin, String end, CharSequence content)
+        throws IOException {
+        Path file = repoRoot().resolve(doc);
+        String text = Files.readString(file);
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        String generated = text.substring(0, from + begin.length()) + "\n" + content + text.substring(to);
+        if (Boolean.getBoolean("vigil.writeDocs")) {
+            Files.writeString(file, generated);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(generated, text,
+            doc + " drifted from the sensor; rerun with -Dvigil.writeDocs=true");
+    }
+
     /** A top-level numeric field of a flat-ish JSON object, -1 when absent. */
     public static long jsonLong(String json, String field) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\":(-?\\d+)").matcher(json);

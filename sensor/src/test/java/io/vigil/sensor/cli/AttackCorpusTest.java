@@ -57,14 +57,6 @@ class AttackCorpusTest {
             table.append("| ").append(attacks.relativize(pcap)).append(" | ")
                 .append(cells.isEmpty() ? "none" : String.join(", ", cells)).append(" | ").append(first).append(" |\n");
         }
-        Path doc = TestSupport.repoRoot().resolve("docs/attack-corpus.md");
-        String text = Files.readString(doc);
-        int from = text.indexOf(BEGIN);
-        int to = text.indexOf(END);
-        String generated = text.substring(0, from + BEGIN.length()) + "\n" + table + text.substring(to);
-        if (Boolean.getBoolean("vigil.writeDocs")) {
-            Files.writeString(doc, generated);
-        }
-        assertEquals(generated, text, "docs/attack-corpus.md drifted from the sensor; rerun with -Dvigil.writeDocs=true");
+        TestSupport.assertGeneratedSection("docs/attack-corpus.md", BEGIN, END, table);
     }
 }

@@ -1,10 +1,6 @@
 package io.vigil.sensor.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.vigil.sensor.TestSupport;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,14 +44,6 @@ class ConfigurationReferenceTest {
                     .append(" |\n");
             }
         }
-        Path doc = TestSupport.repoRoot().resolve("deploy/CONFIGURATION.md");
-        String text = Files.readString(doc);
-        int from = text.indexOf(BEGIN);
-        int to = text.indexOf(END);
-        String generated = text.substring(0, from + BEGIN.length()) + "\n" + b + text.substring(to);
-        if (Boolean.getBoolean("vigil.writeDocs")) {
-            Files.writeString(doc, generated);
-        }
-        assertEquals(generated, text, "deploy/CONFIGURATION.md drifted from the options; rerun with -Dvigil.writeDocs=true");
+        TestSupport.assertGeneratedSection("deploy/CONFIGURATION.md", BEGIN, END, b);
     }
 }
