@@ -33,25 +33,7 @@ public final class FlowLogWriter implements ObservationHandler, AutoCloseable {
             return;
         }
         synchronized (this) {
-            json.reset().beginObject()
-                .field("flow_id", o.flowId)
-                .epochSeconds("first_seen", o.firstSeenNanos)
-                .epochSeconds("last_seen", o.lastSeenNanos)
-                .field("vlan", o.vlan)
-                .field("ip_proto", o.ipProto)
-                .field("src_ip", IpAddresses.toString(o.srcIpHi, o.srcIpLo))
-                .field("src_port", o.srcPort)
-                .field("dst_ip", IpAddresses.toString(o.dstIpHi, o.dstIpLo))
-                .field("dst_port", o.dstPort)
-                .field("src_mac", o.srcMac == 0 ? null : IpAddresses.macToString(o.srcMac))
-                .field("dst_mac", o.dstMac == 0 ? null : IpAddresses.macToString(o.dstMac))
-                .field("packets_to_server", o.packetsToServer)
-                .field("bytes_to_server", o.bytesToServer)
-                .field("packets_to_client", o.packetsToClient)
-                .field("bytes_to_client", o.bytesToClient)
-                .field("tcp_state", o.ipProto == 6 ? FlowView.tcpStateText(o.tcpState) : null)
-                .field("end_reason", o.endReason == null ? null : o.endReason.name().toLowerCase())
-                .endObject();
+            write(json.reset(), o);
             try {
                 out.append(json.buffer()).append('\n');
             } catch (IOException e) {
@@ -59,6 +41,29 @@ public final class FlowLogWriter implements ObservationHandler, AutoCloseable {
             }
             written++;
         }
+    }
+
+    /** One ended flow as a JSON object (conn.log style): the line --flows writes and vigil.flows carries. */
+    public static JsonWriter write(JsonWriter json, Observation o) {
+        return json.beginObject()
+            .field("flow_id", o.flowId)
+            .epochSeconds("first_seen", o.firstSeenNanos)
+            .epochSeconds("last_seen", o.lastSeenNanos)
+            .field("vlan", o.vlan)
+            .field("ip_proto", o.ipProto)
+            .field("src_ip", IpAddresses.toString(o.srcIpHi, o.srcIpLo))
+            .field("src_port", o.srcPort)
+            .field("dst_ip", IpAddresses.toString(o.dstIpHi, o.dstIpLo))
+            .field("dst_port", o.dstPort)
+            .field("src_mac", o.srcMac == 0 ? null : IpAddresses.macToString(o.srcMac))
+            .field("dst_mac", o.dstMac == 0 ? null : IpAddresses.macToString(o.dstMac))
+            .field("packets_to_server", o.packetsToServer)
+            .field("bytes_to_server", o.bytesToServer)
+            .field("packets_to_client", o.packetsToClient)
+            .field("bytes_to_client", o.bytesToClient)
+            .field("tcp_state", o.ipProto == 6 ? FlowView.tcpStateText(o.tcpState) : null)
+            .field("end_reason", o.endReason == null ? null : o.endReason.name().toLowerCase())
+            .endObject();
     }
 
     public synchronized long written() {

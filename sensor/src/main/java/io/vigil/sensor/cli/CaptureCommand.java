@@ -103,7 +103,7 @@ final class CaptureCommand implements Callable<Integer> {
             boolean saved;
             summary.mode = "capture";
             try (SensorSession session = new SensorSession(options.toConfig(true), options.flows, detection,
-                options.assetExport(kafka == null ? null : kafka.records()), interfaces.size(), FlowEndReason.SHUTDOWN)) {
+                options.kafkaRecords(kafka == null ? null : kafka.records()), interfaces.size(), FlowEndReason.SHUTDOWN)) {
                 LiveCapture capture;
                 try {
                     capture = new LiveCapture(interfaces, bpf, snaplen, bufferMb, !noPromisc, session.pipeline());

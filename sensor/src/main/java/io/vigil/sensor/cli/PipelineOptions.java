@@ -12,8 +12,8 @@ import io.vigil.export.spool.FsyncPolicy;
 import io.vigil.protocols.flow.FlowTimeouts;
 import io.vigil.sensor.model.LearningWindow;
 import io.vigil.sensor.model.SavedModel;
-import io.vigil.sensor.pipeline.AssetExport;
 import io.vigil.sensor.pipeline.DetectionSetup;
+import io.vigil.sensor.pipeline.KafkaRecords;
 import io.vigil.sensor.pipeline.PipelineConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,6 +39,15 @@ final class PipelineOptions {
             + "(MACs, name, role, protocols, risks); key = device id, value = its --inventory line (default: "
             + "${DEFAULT-VALUE}).")
     String kafkaAssetsTopic;
+
+    @Option(names = "--kafka-flows",
+        description = "With --kafka: also publish every ended flow (the --flows line; key = the client's device id), "
+            + "for data-lake users; off by default.")
+    boolean kafkaFlows;
+
+    @Option(names = "--kafka-flows-topic", paramLabel = "TOPIC", defaultValue = "vigil.flows",
+        description = "Topic of --kafka-flows (default: ${DEFAULT-VALUE}).")
+    String kafkaFlowsTopic;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
         description = "Decode/flow worker threads (default: ${DEFAULT-VALUE}; sharded by a symmetric address-pair hash).")
@@ -247,15 +256,21 @@ final class PipelineOptions {
     }
 
     /**
-     * Where the run publishes asset changes: to {@code kafka}, the record sink behind --kafka, under
-     * --kafka-assets-topic; null (no publishing) without one.
+     * What the run publishes to Kafka besides alerts: asset changes under --kafka-assets-topic and,
+     * with --kafka-flows, ended flows; null (nothing) without --kafka.
      */
-    AssetExport assetExport(RecordSink kafka) {
-        if (!kafkaAssetsTopic.matches("[A-Za-z0-9._-]{1,249}")) {
-            throw new UserError("--kafka-assets-topic: '" + kafkaAssetsTopic + "' is not a Kafka topic name (letters, "
-                + "digits, '.', '_', '-'; at most 249)");
+    KafkaRecords kafkaRecords(RecordSink kafka) {
+        checkTopic("--kafka-assets-topic", kafkaAssetsTopic);
+        checkTopic("--kafka-flows-topic", kafkaFlowsTopic);
+        return kafka == null ? null : new KafkaRecords(kafka, kafkaAssetsTopic, AssetPublisher.DEFAULT_INTERVAL_NANOS,
+            kafkaFlows ? kafkaFlowsTopic : null);
+    }
+
+    private static void checkTopic(String option, String topic) {
+        if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new UserError(option + ": '" + topic + "' is not a Kafka topic name (letters, digits, '.', '_', "
+                + "'-'; at most 249)");
         }
-        return kafka == null ? null : new AssetExport(kafka, kafkaAssetsTopic);
     }
 
     PipelineConfig toConfig(boolean dropWhenFull) {

@@ -101,7 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             try (GracefulShutdown shutdown = new GracefulShutdown(() -> stop.set(true))) {
                 try (SensorSession session = new SensorSession(options.toConfig(dropWhenFull), options.flows,
-                    detection, options.assetExport(kafka == null ? null : kafka.records()), 1,
+                    detection, options.kafkaRecords(kafka == null ? null : kafka.records()), 1,
                     FlowEndReason.END_OF_CAPTURE)) {
                     ModelFiles.restore(session, loaded);
                     SensorMetrics metrics = new SensorMetrics(session, kafka == null ? null : kafka.status(), null);

@@ -26,6 +26,7 @@ import io.vigil.detectors.NewServiceDetector;
 import io.vigil.detectors.ProtocolExploitDetector;
 import io.vigil.detectors.ValueRangeDetector;
 import io.vigil.export.flows.FlowLogWriter;
+import io.vigil.export.flows.FlowPublisher;
 import io.vigil.export.inventory.AssetPublisher;
 import io.vigil.export.inventory.Inventory;
 import io.vigil.export.inventory.MacSharing;
@@ -59,6 +60,8 @@ public final class SensorSession implements AutoCloseable {
     private final List<DetectionEngine> engines = new ArrayList<>();
     /** One per shard when asset changes are published, else empty. */
     private final List<AssetPublisher> assetPublishers = new ArrayList<>();
+    /** One per shard with --kafka-flows, else empty. */
+    private final List<FlowPublisher> flowPublishers = new ArrayList<>();
     private final List<ShardAlertCounter> alertCounters = new ArrayList<>();
     private final LatencyHistogram captureToAlert = new LatencyHistogram();
     private final FlowLogWriter flowLog;
@@ -80,8 +83,11 @@ public final class SensorSession implements AutoCloseable {
         this(config, flowLogFile, detection, null, producers, endReason);
     }
 
-    /** With {@code assets} non-null each shard publishes its devices as they appear or change (see {@link AssetPublisher}). */
-    public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, AssetExport assets,
+    /**
+     * With {@code kafka} non-null each shard publishes its devices as they appear or change (see
+     * {@link AssetPublisher}) and, when it names a flows topic, its ended flows ({@link FlowPublisher}).
+     */
+    public SensorSession(PipelineConfig config, Path flowLogFile, DetectionSetup detection, KafkaRecords kafka,
                          int producers, FlowEndReason endReason) throws IOException {
         this.flowLog = flowLogFile == null ? null : new FlowLogWriter(flowLogFile);
         DetectionSetup d = detection != null ? detection
@@ -96,11 +102,14 @@ public final class SensorSession implements AutoCloseable {
             engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, counter),
                 d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory, zones), d.minSurpriseBits()));
         }
-        if (assets != null) {
+        if (kafka != null) {
             MacSharing sharing = new MacSharing(config.deviceShards());
             for (int i = 0; i < config.deviceShards(); i++) {
-                assetPublishers.add(new AssetPublisher(i, inventories.get(i).table(), sharing, assets.sink(),
-                    assets.topic(), assets.intervalNanos()));
+                assetPublishers.add(new AssetPublisher(i, inventories.get(i).table(), sharing, kafka.sink(),
+                    kafka.assetsTopic(), kafka.intervalNanos()));
+                if (kafka.flowsTopic() != null) {
+                    flowPublishers.add(new FlowPublisher(kafka.sink(), kafka.flowsTopic()));
+                }
             }
         }
         this.pipeline = new Pipeline(config, this::handlersFor, producers, endReason);
@@ -125,6 +134,9 @@ public final class SensorSession implements AutoCloseable {
         }
         if (flowLog != null) {
             handlers.add(flowLog);
+        }
+        if (!flowPublishers.isEmpty()) {
+            handlers.add(flowPublishers.get(shard));
         }
         return handlers;
     }

@@ -62,6 +62,29 @@ class KafkaExportCliTest {
         return uids;
     }
 
+    /** --kafka-flows: the flows topic carries exactly the --flows lines, each keyed by its client, in order per key. */
+    @Test
+    @Timeout(300)
+    void flowsTopicCarriesTheFlowLog() throws Exception {
+        try (DevKafka broker = DevKafka.start(dir.resolve("kafka"), 0)) {
+            Path flows = dir.resolve("flows.jsonl");
+            Path small = TestSupport.repoRoot().resolve("pcaps/realstack/j2mod-modbus-502.pcap");
+            TestSupport.CliResult r = TestSupport.vigil("replay", "-q", "--kafka", broker.bootstrap(), "--spool",
+                dir.resolve("spool").toString(), "--kafka-flows", "--flows", flows.toString(), small.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            List<String> expected = Files.readAllLines(flows, StandardCharsets.UTF_8);
+            assertTrue(!expected.isEmpty(), "the capture has flows");
+            List<String> arrived = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> rec : TopicReader.readAll(broker.bootstrap(), "vigil.flows",
+                expected.size())) {
+                String v = new String(rec.value(), StandardCharsets.UTF_8);
+                assertEquals(TestSupport.jsonString(v, "src_ip"), rec.key(), "keyed by the client: " + v);
+                arrived.add(v);
+            }
+            assertEquals(expected, arrived, "the flow log, record for record (one key: one partition, in order)");
+        }
+    }
+
     @Test
     @Timeout(300)
     void sigkillMidReplayLosesNoSpooledAlert() throws Exception {

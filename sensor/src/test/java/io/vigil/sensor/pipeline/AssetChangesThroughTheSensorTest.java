@@ -50,7 +50,7 @@ class AssetChangesThroughTheSensorTest {
         };
         PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(2).withDeviceShards(3);
         String inventory;
-        try (SensorSession session = new SensorSession(config, null, null, new AssetExport(sink, "vigil.assets"), 1,
+        try (SensorSession session = new SensorSession(config, null, null, new KafkaRecords(sink, "vigil.assets"), 1,
             FlowEndReason.END_OF_CAPTURE)) {
             session.start();
             new FileReplay(session.pipeline(), ReplaySpeed.MAX, () -> false).replay(List.of(scenario));
