@@ -67,6 +67,7 @@ class KafkaExportCliTest {
     @Timeout(300)
     void flowsTopicCarriesTheFlowLog() throws Exception {
         try (DevKafka broker = DevKafka.start(dir.resolve("kafka"), 0)) {
+            TopicReader.create(broker.bootstrap(), "vigil.flows", 1); // as deploy/create-topics.sh would
             Path flows = dir.resolve("flows.jsonl");
             Path small = TestSupport.repoRoot().resolve("pcaps/realstack/j2mod-modbus-502.pcap");
             TestSupport.CliResult r = TestSupport.vigil("replay", "-q", "--kafka", broker.bootstrap(), "--spool",

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class AssetChangesThroughTheSensorTest {
     /** Fields that say who a device is; the others (times, volumes) are as of its last identity change. */
     private static final List<String> IDENTITY = List.of("id", "ip", "vlan", "internal", "name", "name_source", "role",
-        "macs", "protocols_served", "protocols_used", "bacnet", "risks");
+        "macs", "protocols_served", "protocols_used", "modbus", "opcua", "bacnet", "risks");
 
     private static Map<String, Object> identity(String line) {
         Map<String, Object> all = JsonReader.parse(line);
