@@ -70,9 +70,12 @@ class KafkaExportCliTest {
             TopicReader.create(broker.bootstrap(), "vigil.flows", 1); // as deploy/create-topics.sh would
             Path flows = dir.resolve("flows.jsonl");
             Path small = TestSupport.repoRoot().resolve("pcaps/realstack/j2mod-modbus-502.pcap");
-            TestSupport.CliResult r = TestSupport.vigil("replay", "-q", "--kafka", broker.bootstrap(), "--spool",
+            // As a process of its own, like the sensor a user runs (and like the SIGKILL test below).
+            Path log = dir.resolve("flows-run.txt");
+            Process run = sensor(log, "replay", "-q", "--kafka", broker.bootstrap(), "--spool",
                 dir.resolve("spool").toString(), "--kafka-flows", "--flows", flows.toString(), small.toString());
-            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(run.waitFor(120, TimeUnit.SECONDS), "replay ends");
+            assertEquals(0, run.exitValue(), Files.readString(log));
             List<String> expected = Files.readAllLines(flows, StandardCharsets.UTF_8);
             assertTrue(!expected.isEmpty(), "the capture has flows");
             List<String> arrived = new ArrayList<>();
