@@ -8,7 +8,7 @@
 # Without arguments it compares on
 #   - the public corpus (../shared/pcaps, every capture concatenated with mergecap), and
 #   - a generated converged data centre of at least 10 million packets
-#     (vigil simulate --seed 1 --learn 40h --test 1h, ~2 GB, written once to bench/out/).
+#     (vigil simulate --seed 1 --learn 50h --test 1h, ~2 GB, written once to bench/out/).
 # Each tool reads the capture from the page cache: the script reads every capture once first.
 # Installs what is missing on Debian (tshark, libndpi-bin, argus-server, time) when run as root.
 #
@@ -63,7 +63,7 @@ generated() {
   local dst="$out/scenario-1.pcap"
   if [ ! -f "$dst" ]; then
     echo "compare: generating a converged data centre of 10M+ packets (once; ~2 GB)" >&2
-    java -Xmx2g -jar "$jar" simulate --seed 1 --learn 40h --test 1h --out "$out" >&2
+    java -Xmx2g -jar "$jar" simulate --seed 1 --learn 50h --test 1h --out "$out" >&2
   fi
   echo "$dst"
 }
@@ -89,7 +89,7 @@ compare() {
   echo
   echo "== $(basename "$capture"): $packets packets, $(du -h "$capture" | cut -f1)"
   local results=()
-  results+=("$(run vigil "$capture" java -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$jar" replay -q --learn 1h "$capture")")
+  results+=("$(run vigil "$capture" java -Xms1g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$jar" replay -q --learn 1h "$capture")")
   results+=("$(run tshark "$capture" tshark -n -q -z io,stat,0 -r "$capture")")
   results+=("$(run ndpiReader "$capture" ndpiReader -q -i "$capture")")
   results+=("$(run argus "$capture" argus -r "$capture" -w /dev/null)")

@@ -57,7 +57,7 @@ public final class DeviceIdentity {
                 }
                 break;
             case MODBUS_OP:
-                if (src != null && o.modbus.isResponse && o.modbus.deviceId.present()) {
+                if (src != null && o.modbus.isResponse && o.modbus.hasDeviceId) {
                     ModbusDeviceId id = o.modbus.deviceId;
                     src.modbusIdentity(id.text(0), id.text(1), id.text(2));
                 }

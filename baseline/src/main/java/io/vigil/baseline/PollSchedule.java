@@ -131,6 +131,29 @@ public final class PollSchedule {
         return (sortScratch[RECENT / 2 - 1] + sortScratch[RECENT / 2]) / 2.0;
     }
 
+    /**
+     * Whether the median of the recent intervals is known and certainly within {@code [lo, hi]},
+     * decided without sorting: a median above {@code hi} needs half the intervals above it, one below
+     * {@code lo} half below. Called for every poll, so it saves {@link #recentPeriodSeconds}' sort
+     * in the common case of an unchanged period.
+     */
+    public boolean recentMedianWithin(int i, double lo, double hi) {
+        if (recentCount[i] < RECENT) {
+            return false;
+        }
+        int above = 0;
+        int below = 0;
+        for (int k = i * RECENT, end = k + RECENT; k < end; k++) {
+            float v = recent[k];
+            if (v > hi) {
+                above++;
+            } else if (v < lo) {
+                below++;
+            }
+        }
+        return above < RECENT / 2 && below < RECENT / 2;
+    }
+
     /** Forgets the recent intervals (after a gap they would mix two regimes). */
     public void clearRecent(int i) {
         recentCount[i] = 0;

@@ -1,10 +1,14 @@
 package io.vigil.bench;
 
+import io.vigil.detectors.DetectionEngine;
+import io.vigil.detectors.LearningPlan;
 import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.sensor.capture.FileReplay;
 import io.vigil.sensor.capture.ReplaySpeed;
 import io.vigil.sensor.capture.file.CaptureFileException;
 import io.vigil.sensor.capture.file.CaptureFileReader;
+import io.vigil.sensor.cli.Durations;
+import io.vigil.sensor.pipeline.DetectionSetup;
 import io.vigil.sensor.pipeline.PipelineConfig;
 import io.vigil.sensor.pipeline.SensorSession;
 import io.vigil.sensor.stats.RunSummary;
@@ -13,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * End-to-end replay benchmark: generates (once) a converged-data-centre capture of N packets,
@@ -21,9 +26,11 @@ import java.util.Locale;
  * <li>read only: the reader handing each record to an empty handler, with read() into a buffer
  *     (the default) and with memory-mapped windows;</li>
  * <li>full pipeline: read, copy into the ring, decode L2–L4, flows, observations, devices —
- *     what {@code vigil replay} does.</li>
+ *     what {@code vigil replay} does; with LEARN (e.g. {@code 1h}) the detectors judge everything
+ *     after the first LEARN of capture time, as {@code vigil replay --learn LEARN} does (alerts are
+ *     counted, not printed); without it the run learns only.</li>
  * </ol>
- * Usage: {@code java -cp bench/target/benchmarks.jar io.vigil.bench.ReplayBenchmark FILE [PACKETS] [ROUNDS] [WORKERS] [RING]}
+ * Usage: {@code java -cp bench/target/benchmarks.jar io.vigil.bench.ReplayBenchmark FILE [PACKETS] [ROUNDS] [WORKERS] [RING] [LEARN]}
  */
 public final class ReplayBenchmark {
     private ReplayBenchmark() {
@@ -35,6 +42,7 @@ public final class ReplayBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int ring = args.length > 4 ? Integer.parseInt(args[4]) : PipelineConfig.defaults(false).ringSize();
+        long learnNanos = args.length > 5 ? Durations.parseNanos(args[5]) : -1;
         if (!Files.exists(file)) {
             Files.createDirectories(file.toAbsolutePath().getParent());
             long t0 = System.nanoTime();
@@ -47,7 +55,7 @@ public final class ReplayBenchmark {
         for (int r = 1; r <= rounds; r++) {
             readOnly(file, r, false);
             readOnly(file, r, true);
-            pipeline(file, r, workers, ring);
+            pipeline(file, r, workers, ring, learnNanos);
         }
     }
 
@@ -66,13 +74,17 @@ public final class ReplayBenchmark {
             mapped ? "mmap" : "read", n, s, n / s);
     }
 
-    private static void pipeline(Path file, int round, int workers, int ring) throws Exception {
+    private static void pipeline(Path file, int round, int workers, int ring, long learnNanos) throws Exception {
         PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(workers).withRingSize(ring);
         RunSummary summary = new RunSummary();
         summary.mode = "replay";
         long t0 = System.nanoTime();
         FileReplay replay;
-        try (SensorSession session = new SensorSession(config, null, 1, FlowEndReason.END_OF_CAPTURE)) {
+        LongAdder alerts = new LongAdder();
+        DetectionSetup detection = learnNanos < 0 ? null
+            : new DetectionSetup(LearningPlan.forDuration(learnNanos), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS,
+                alert -> alerts.increment());
+        try (SensorSession session = new SensorSession(config, null, detection, 1, FlowEndReason.END_OF_CAPTURE)) {
             session.start();
             replay = new FileReplay(session.pipeline(), ReplaySpeed.MAX, () -> false);
             replay.replay(List.of(file));
@@ -80,8 +92,8 @@ public final class ReplayBenchmark {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT,
-            "round %d  full pipeline  %,12d packets  %6.2f s  %,12.0f packets/s  (flows %,d, devices %,d, malformed %d)%n",
+            "round %d  full pipeline  %,12d packets  %6.2f s  %,12.0f packets/s  (flows %,d, devices %,d, malformed %d%s)%n",
             round, replay.packets(), s, replay.packets() / s, summary.flows, summary.devices,
-            summary.decode.malformedTotal());
+            summary.decode.malformedTotal(), learnNanos < 0 ? ", learning only" : ", alerts " + alerts.sum());
     }
 }

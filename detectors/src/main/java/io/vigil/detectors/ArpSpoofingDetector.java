@@ -20,6 +20,11 @@ import java.util.Map;
  */
 public final class ArpSpoofingDetector implements Detector {
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.ARP_CLAIM;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Observation o = d.observation();
         Device claimed = d.source();

@@ -44,6 +44,11 @@ public final class BeaconDetector implements Detector {
     }
 
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.FLOW_START;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Observation o = d.observation();
         Device client = d.source();

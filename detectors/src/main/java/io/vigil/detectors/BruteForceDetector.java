@@ -31,6 +31,11 @@ public final class BruteForceDetector implements Detector {
     }
 
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.FLOW_START;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Device server = d.destination();
         Observation o = d.observation();

@@ -68,6 +68,11 @@ public final class CrossZoneDetector implements Detector {
     }
 
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.FLOW_START;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Observation o = d.observation();
         Device server = d.destination();

@@ -56,6 +56,8 @@ public final class DetectionEngine implements ObservationHandler {
 
     private final DeviceTable devices;
     private final Detector[] detectors;
+    /** The detectors that inspect each observation type, by ordinal. */
+    private final Detector[][] inspectors;
     private final Detection d = new Detection();
     private final AlertAggregator alerts;
     private final LearningPlan plan;
@@ -72,6 +74,11 @@ public final class DetectionEngine implements ObservationHandler {
         this.plan = plan;
         this.alerts = alerts;
         this.detectors = detectors.toArray(new Detector[0]);
+        ObservationType[] types = ObservationType.values();
+        this.inspectors = new Detector[types.length][];
+        for (ObservationType t : types) {
+            inspectors[t.ordinal()] = detectors.stream().filter(x -> x.inspects(t)).toArray(Detector[]::new);
+        }
         d.plan = plan;
         d.alerts = alerts;
         d.minSurpriseBits = minSurpriseBits;
@@ -153,7 +160,7 @@ public final class DetectionEngine implements ObservationHandler {
 
         if (src != null || dst != null) {
             if (detecting) {
-                for (Detector detector : detectors) {
+                for (Detector detector : inspectors[type.ordinal()]) {
                     detector.inspect(d);
                 }
             } else {

@@ -1,5 +1,6 @@
 package io.vigil.detectors;
 
+import io.vigil.protocols.observe.ObservationType;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -13,6 +14,15 @@ import java.io.IOException;
  */
 public interface Detector {
     void inspect(Detection d);
+
+    /**
+     * Whether {@link #inspect} can act on observations of this type. Asked once per type when the
+     * engine is built; the engine never calls inspect for the others, which spares most detectors
+     * the millions of industrial requests a site's masters send. {@link #learn} still sees all.
+     */
+    default boolean inspects(ObservationType type) {
+        return true;
+    }
 
     /** Writes the shard-wide state later decisions depend on, for a model file; most detectors keep none. */
     default void writeStateTo(DataOutput out) throws IOException {

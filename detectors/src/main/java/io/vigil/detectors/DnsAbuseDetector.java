@@ -31,6 +31,11 @@ public final class DnsAbuseDetector implements Detector {
     private final int[] histogram = new int[128];
 
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.DNS_QUERY;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Observation o = d.observation();
         if (o.type != ObservationType.DNS_QUERY || (o.dstPort != 53 && o.srcPort != 53)) {

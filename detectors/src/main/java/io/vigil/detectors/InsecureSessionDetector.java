@@ -4,6 +4,7 @@ import io.vigil.baseline.Device;
 import io.vigil.baseline.FeatureKind;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.observe.Observation;
+import io.vigil.protocols.observe.ObservationType;
 
 /**
  * An OPC UA client opening a secure channel with SecurityPolicy None (no signature, no
@@ -12,6 +13,11 @@ import io.vigil.protocols.observe.Observation;
  * channel at all while learning: then it is a new weakness, maybe a downgrade, not a known one.
  */
 public final class InsecureSessionDetector implements Detector {
+    @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.OPCUA_OP;
+    }
+
     @Override
     public void inspect(Detection d) {
         Device server = d.destination();

@@ -112,14 +112,17 @@ public final class PollingDetector implements Detector {
             s.clearRecent(i); // the device is not answering: a master's retries are not its polling period
             return;
         }
-        double period = s.recentPeriodSeconds(i);
-        if (Double.isNaN(period) || s.changeReported(i)) {
+        if (s.changeReported(i)) {
             return;
         }
         double mean = s.meanSeconds(i);
         double jitter = s.jitterSeconds(i);
         double allowed = Math.max(CHANGE_JITTERS * jitter, Math.max(CHANGE_RELATIVE * mean, CHANGE_FLOOR_SECONDS));
-        if (Math.abs(period - mean) <= allowed) {
+        if (s.recentMedianWithin(i, mean - allowed, mean + allowed)) {
+            return;
+        }
+        double period = s.recentPeriodSeconds(i);
+        if (Double.isNaN(period) || Math.abs(period - mean) <= allowed) {
             return;
         }
         s.markChangeReported(i);

@@ -29,6 +29,11 @@ public final class ScanDetector implements Detector {
     public static final int MIN_ARP_TARGETS = 32;
 
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.ARP_CLAIM || type == ObservationType.FLOW_START;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Observation o = d.observation();
         Device scanner = d.source();

@@ -19,6 +19,11 @@ import java.util.Map;
  */
 public final class ShadowAiDetector implements Detector {
     @Override
+    public boolean inspects(ObservationType type) {
+        return type == ObservationType.DNS_QUERY || type == ObservationType.TLS_HELLO;
+    }
+
+    @Override
     public void inspect(Detection d) {
         Observation o = d.observation();
         Device host = d.source();

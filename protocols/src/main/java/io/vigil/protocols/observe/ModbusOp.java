@@ -27,6 +27,11 @@ public final class ModbusOp {
     public boolean malformed;
     /** FC 43/14 response: the device's VendorName, ProductCode and MajorMinorRevision. */
     public final io.vigil.protocols.modbus.ModbusDeviceId deviceId = new io.vigil.protocols.modbus.ModbusDeviceId();
+    /**
+     * Whether {@link #deviceId} belongs to this operation. Kept here, not read from deviceId, so the
+     * millions of operations without one never touch that object (a cache miss per ring slot).
+     */
+    public boolean hasDeviceId;
     /** Request-to-response time for a matched response, -1 otherwise. */
     public long latencyNanos;
 
@@ -47,7 +52,10 @@ public final class ModbusOp {
         unknownFunction = pdu.unknownFunction;
         malformed = pdu.malformed;
         latencyNanos = pdu.matched ? pdu.latencyNanos : -1;
-        deviceId.copyFrom(pdu.deviceId);
+        hasDeviceId = pdu.deviceId.present();
+        if (hasDeviceId) {
+            deviceId.copyFrom(pdu.deviceId);
+        }
     }
 
     public void copyFrom(ModbusOp o) {
@@ -67,6 +75,9 @@ public final class ModbusOp {
         unknownFunction = o.unknownFunction;
         malformed = o.malformed;
         latencyNanos = o.latencyNanos;
-        deviceId.copyFrom(o.deviceId);
+        hasDeviceId = o.hasDeviceId;
+        if (hasDeviceId) {
+            deviceId.copyFrom(o.deviceId);
+        }
     }
 }

@@ -7,14 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the durations and instants the command line takes: "6h", "1h30m", "90s", "3600"; epoch seconds or ISO-8601. */
-final class Durations {
+public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|d|h|m|s)");
     private static final long SECOND = 1_000_000_000L;
 
     private Durations() {
     }
 
-    static long parseNanos(String text) {
+    public static long parseNanos(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.matches("\\d+(\\.\\d+)?")) {
             return seconds(new BigDecimal(t));

@@ -34,7 +34,12 @@ public record PipelineConfig(int ringSize, int flowWorkers, int deviceShards, in
     }
 
     public static final int DEFAULT_RING_SIZE = 16_384;
-    public static final int DEFAULT_OBSERVATION_RING_SIZE = 16_384;
+    /**
+     * Small on purpose: an observation slot with its protocol payloads is ~3 kB, and a slot the flow
+     * worker fills must still be in cache when the device shard reads it. 16 384 slots (48 MB) made
+     * both threads wait on memory; 4 096 still holds 16 batches of 256.
+     */
+    public static final int DEFAULT_OBSERVATION_RING_SIZE = 4_096;
 
     public static PipelineConfig defaults(boolean dropWhenFull) {
         return new PipelineConfig(DEFAULT_RING_SIZE, 1, 1, 1 << 20, 1 << 18, dropWhenFull, FlowTimeouts.defaults(),
