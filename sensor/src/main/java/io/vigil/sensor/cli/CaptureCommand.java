@@ -114,7 +114,7 @@ final class CaptureCommand implements Callable<Integer> {
                 session.uniqueAlertIds(new java.security.SecureRandom());
                 session.pipeline().latencyFromCaptureTimestamp(true);
                 SensorMetrics metrics = new SensorMetrics(session, kafka == null ? null : kafka.status(),
-                    capture::latestStats);
+                    capture::latestStats, options.metricsWindowSeconds * 1_000_000_000L);
                 HttpEndpoint.serve(http, metrics);
                 Thread timer = null;
                 try (GracefulShutdown shutdown = new GracefulShutdown(capture::stop)) {

@@ -14,6 +14,9 @@ final class HttpEndpoint {
         if (options.httpPort != null && (options.httpPort < 0 || options.httpPort > 65_535)) {
             throw new UserError("--http-port must be between 0 and 65535, got " + options.httpPort);
         }
+        if (options.metricsWindowSeconds < 1 || options.metricsWindowSeconds > 86_400) {
+            throw new UserError("--metrics-window must be between 1 and 86400 seconds, got " + options.metricsWindowSeconds);
+        }
     }
 
     /**

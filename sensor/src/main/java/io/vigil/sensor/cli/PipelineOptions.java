@@ -113,6 +113,11 @@ final class PipelineOptions {
             + "port, printed at start). Off unless given.")
     Integer httpPort;
 
+    @Option(names = "--metrics-window", paramLabel = "SECONDS", defaultValue = "60",
+        description = "Latency quantiles on /metrics cover about the last SECONDS (default: ${DEFAULT-VALUE}); their "
+            + "_count and _sum cover the whole run.")
+    long metricsWindowSeconds;
+
     @Option(names = "--http-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
         description = "Address the HTTP endpoint listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String httpBind;

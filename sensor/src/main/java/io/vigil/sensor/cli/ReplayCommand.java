@@ -104,7 +104,8 @@ final class ReplayCommand implements Callable<Integer> {
                     detection, options.kafkaRecords(kafka == null ? null : kafka.records()), 1,
                     FlowEndReason.END_OF_CAPTURE)) {
                     ModelFiles.restore(session, loaded);
-                    SensorMetrics metrics = new SensorMetrics(session, kafka == null ? null : kafka.status(), null);
+                    SensorMetrics metrics = new SensorMetrics(session, kafka == null ? null : kafka.status(), null,
+                        options.metricsWindowSeconds * 1_000_000_000L);
                     HttpEndpoint.serve(http, metrics);
                     session.start();
                     metrics.running();

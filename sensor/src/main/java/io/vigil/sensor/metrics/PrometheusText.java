@@ -63,12 +63,23 @@ public final class PrometheusText {
      * and {@code _count}.
      */
     public PrometheusText summary(String name, String help, Histogram micros, String... labels) {
+        return summary(name, help, micros, micros, labels);
+    }
+
+    /**
+     * A summary whose quantiles come from a recent window ({@code recentMicros}) and whose
+     * {@code _sum} and {@code _count} cover the whole run ({@code micros}), as Prometheus client
+     * libraries report summaries: counters never go back, quantiles say how it is now.
+     */
+    public PrometheusText summary(String name, String help, Histogram recentMicros, Histogram micros,
+                                  String... labels) {
         family(name, "summary", help);
         for (double q : QUANTILES) {
             out.append(name);
             labels(labels, q);
             out.append(' ');
-            value(micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(q * 100) / 1e6);
+            value(recentMicros.getTotalCount() == 0 ? Double.NaN
+                : recentMicros.getValueAtPercentile(q * 100) / 1e6);
         }
         out.append(name).append("_sum");
         labels(labels, null);

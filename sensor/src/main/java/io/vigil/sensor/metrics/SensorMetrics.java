@@ -28,9 +28,12 @@ public final class SensorMetrics {
     /** Whether packets are flowing, for readiness. */
     public enum CaptureState { STARTING, RUNNING, FINISHED }
 
+    public static final long DEFAULT_WINDOW_NANOS = 60_000_000_000L;
+
     private final SensorSession session;
     private final ExportStatus export;
     private final Supplier<List<LiveCapture.InterfaceStats>> interfaces;
+    private final long windowNanos;
     private volatile CaptureState state = CaptureState.STARTING;
     private volatile String stateDetail = "not started yet";
 
@@ -40,9 +43,16 @@ public final class SensorMetrics {
      */
     public SensorMetrics(SensorSession session, ExportStatus export,
                          Supplier<List<LiveCapture.InterfaceStats>> interfaces) {
+        this(session, export, interfaces, DEFAULT_WINDOW_NANOS);
+    }
+
+    /** @param windowNanos how far back the latency quantiles look (their counts and sums cover the run) */
+    public SensorMetrics(SensorSession session, ExportStatus export,
+                         Supplier<List<LiveCapture.InterfaceStats>> interfaces, long windowNanos) {
         this.session = session;
         this.export = export;
         this.interfaces = interfaces;
+        this.windowNanos = windowNanos;
     }
 
     public void running() {
@@ -95,11 +105,13 @@ public final class SensorMetrics {
             session.deviceTableEntries());
         t.counter("vigil_observations_total", "Observations handed to the device models.", p.observations());
         alerts(t);
+        long now = System.nanoTime();
+        String window = " Quantiles over about the last " + windowNanos / 1_000_000_000L + " s.";
         t.summary("vigil_capture_to_decode_seconds", "From capture to decode by a flow worker, one packet in 64 per "
             + "worker: live, the packet's capture timestamp against the wall clock; replay, time since the packet was "
-            + "read.", p.captureToDecode().snapshot());
-        t.summary("vigil_capture_to_alert_seconds", "From a packet's arrival in the sensor to the alert it raised.",
-            session.captureToAlert().snapshot());
+            + "read." + window, p.captureToDecode().recent(windowNanos, now), p.captureToDecode().snapshot());
+        t.summary("vigil_capture_to_alert_seconds", "From a packet's arrival in the sensor to the alert it raised."
+            + window, session.captureToAlert().recent(windowNanos, now), session.captureToAlert().snapshot());
         export(t);
         t.gauge("vigil_ready", "1 when /ready answers 200: capture running, spool writable, Kafka reachable or "
             + "spooling.", notReadyReasons().isEmpty() ? 1 : 0);

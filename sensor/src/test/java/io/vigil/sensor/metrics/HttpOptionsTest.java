@@ -34,6 +34,12 @@ class HttpOptionsTest {
     }
 
     @Test
+    void metricsWindowOutOfRange() {
+        assertUsageError(vigil("replay", "--http-port", "0", "--metrics-window", "0", CAPTURE),
+            "--metrics-window must be between 1 and 86400 seconds, got 0");
+    }
+
+    @Test
     void portInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertUsageError(vigil("replay", "--http-port", String.valueOf(taken.getLocalPort()), CAPTURE),

@@ -52,4 +52,31 @@ class PrometheusTextTest {
         w.recordNanos(1_000);
         assertEquals(4, h.snapshot().getTotalCount(), "cumulative over scrapes");
     }
+
+    @Test
+    void quantilesForgetWhatLeftTheWindowWhileCountsKeepIt() {
+        long s = 1_000_000_000L;
+        long window = 60 * s;
+        long t0 = 1_000 * s;
+        LatencyHistogram h = new LatencyHistogram();
+        LatencyHistogram.Writer w = h.newWriter();
+        for (int i = 0; i < 99; i++) {
+            w.recordNanos(50_000_000); // a slow start: 50 ms while the JIT compiles
+        }
+        assertEquals(99, h.recent(window, t0).getTotalCount(), "the first read starts the window with all before it");
+        w.recordNanos(200_000);
+        Histogram later = h.recent(window, t0 + 30 * s);
+        assertEquals(100, later.getTotalCount(), "30 s later both are inside a 60 s window");
+        w.recordNanos(300_000);
+        Histogram now = h.recent(window, t0 + 61 * s);
+        assertEquals(2, now.getTotalCount(), "the slow start left the window");
+        assertEquals(300, now.getMaxValue(), 3);
+        assertEquals(101, h.snapshot().getTotalCount(), "the count covers the whole run");
+
+        String text = new PrometheusText().summary("lat_seconds", "help", now, h.snapshot()).toString();
+        Exposition e = Exposition.parse(text);
+        assertEquals(0.0003, e.value("lat_seconds{quantile=\"0.999\"}"), 1e-5);
+        assertEquals(101, (long) e.value("lat_seconds_count"));
+        assertEquals(0, h.recent(window, t0 + 200 * s).getTotalCount(), "nothing recorded in the last minute");
+    }
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Live capture at set rates, as on a mirror port: a veth pair whose far end lives in a network
+# namespace of this script's own, tcpreplay injecting a capture into the far end at each rate,
+# `vigil capture` on the near end with a model learnt from the same site, so alerts are raised
+# while the packets arrive. For each rate it prints what tcpreplay sent and achieved, what the
+# sensor processed and dropped (kernel, ring), the alerts raised, and the capture→alert and
+# capture→decode latencies from /metrics (HdrHistogram; p50/p99/p99.9).
+#
+#   sudo bench/live.sh [RATE ...]          default rates: 20000 50000 100000 200000 400000
+#
+# Environment: SECONDS_PER_RATE (default 5), CAPTURE (default pcaps/scenario/scenario-1.pcap,
+# looped to fill the time), VIGIL_CAPTURE_OPTS (extra `vigil capture` options, e.g.
+# "--buffer-mb 256 --snaplen 2048"), VIGIL_JAVA_OPTS (as for ./vigil). Needs root, ip(8),
+# tcpreplay and curl. Results go to bench/out/live/.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$here/bench/out/live"
+mkdir -p "$out"
+capture="${CAPTURE:-$here/pcaps/scenario/scenario-1.pcap}"
+per_rate="${SECONDS_PER_RATE:-5}"
+rates=("$@")
+[ ${#rates[@]} -gt 0 ] || rates=(20000 50000 100000 200000 400000)
+
+if [ "$(id -u)" != 0 ]; then
+  echo "live: needs root (a veth pair, a network namespace, a raw capture)" >&2
+  exit 2
+fi
+for tool in ip tcpreplay curl capinfos; do
+  command -v "$tool" >/dev/null || { echo "live: $tool is missing (apt-get install iproute2 tcpreplay curl tshark)" >&2; exit 2; }
+done
+
+ns="vigil-bench-$$"
+near="vbn$$"
+far="vbf$$"
+sensor=""
+cleanup() {
+  [ -n "$sensor" ] && kill "$sensor" 2>/dev/null || true
+  ip link del "$near" 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip link add "$near" type veth peer name "$far"
+ip link set "$far" netns "$ns"
+# Only the replayed packets cross the pair: no IPv6 router solicitations or MLD reports.
+sysctl -q -w "net.ipv6.conf.$near.disable_ipv6=1"
+ip netns exec "$ns" sysctl -q -w "net.ipv6.conf.$far.disable_ipv6=1"
+ip link set "$near" up
+ip netns exec "$ns" ip link set "$far" up
+
+# The model: what the sensor learnt from the capture's own learning phase (the scenario's first
+# 2 minutes), so the replayed attacks are first encounters and raise alerts at line rate.
+model="$out/model.bin"
+if [ ! -f "$model" ] || [ "$capture" -nt "$model" ]; then
+  "$here/vigil" replay -q --learn 2m --save-model "$model" "$capture" >/dev/null
+fi
+packets=$(capinfos -c -M -T "$capture" | tail -1 | cut -f2)
+
+metric() { # metric FILE NAME [QUANTILE]: the value of one sample in a Prometheus text page
+  if [ $# -gt 2 ]; then
+    awk -v n="$2" -v q="quantile=\"$3\"" '$1 ~ "^"n"\\{" && index($1, q) { print $2; exit }' "$1"
+  else
+    awk -v n="$2" '$1 == n || $1 ~ "^"n"\\{" { s += $2 } END { print s + 0 }' "$1"
+  fi
+}
+ms() { awk -v s="${1:-}" 'BEGIN { if (s == "" || s == "NaN") print "-"; else printf "%.3f", s * 1000 }'; }
+
+printf '%9s %9s %10s %10s %9s %7s %6s %8s %8s %8s %8s\n' offered achieved sent processed kernel ring alerts \
+  'c→a p50' 'c→a p99' 'c→a max' 'c→d p99'
+printf '%9s %9s %10s %10s %9s %7s %6s %8s %8s %8s %8s\n' pkt/s pkt/s packets packets drops drops '' ms ms 'p99.9 ms' ms
+for rate in "${rates[@]}"; do
+  loops=$(( (rate * per_rate + packets - 1) / packets ))
+  port=$(( 19400 + RANDOM % 500 ))
+  log="$out/sensor-$rate.log"
+  stats="$out/stats-$rate.json"
+  rm -f "$stats"
+  # shellcheck disable=SC2086
+  "$here/vigil" capture -i "$near" --load-model "$model" --http-port "$port" --stats-json "$stats" \
+    --alerts "$out/alerts-$rate.jsonl" ${VIGIL_CAPTURE_OPTS:-} >"$log" 2>&1 &
+  sensor=$!
+  for _ in $(seq 1 300); do
+    grep -q 'capturing on' "$log" && break
+    sleep 0.1
+  done
+  grep -q 'capturing on' "$log" || { echo "live: the sensor did not start (see $log)" >&2; exit 1; }
+  ip netns exec "$ns" tcpreplay -i "$far" --pps "$rate" --loop "$loops" "$capture" >"$out/tcpreplay-$rate.txt" 2>&1
+  sleep 2 # the last packets reach the device stage
+  curl -s "http://127.0.0.1:$port/metrics" >"$out/metrics-$rate.txt"
+  kill -TERM "$sensor"
+  wait "$sensor" || true
+  sensor=""
+  sent=$(awk '/Actual:/ { print $2; exit }' "$out/tcpreplay-$rate.txt")
+  achieved=$(awk '/Rated:/ { for (i = 1; i <= NF; i++) if ($i ~ /pps/) { print int($(i-1)); exit } }' "$out/tcpreplay-$rate.txt")
+  m="$out/metrics-$rate.txt"
+  printf '%9s %9s %10s %10s %9s %7s %6s %8s %8s %8s %8s\n' "$rate" "${achieved:--}" "${sent:--}" \
+    "$(metric "$m" vigil_packets_total)" "$(metric "$m" vigil_kernel_drops_total)" "$(metric "$m" vigil_ring_drops_total)" \
+    "$(metric "$m" vigil_alerts_total)" \
+    "$(ms "$(metric "$m" vigil_capture_to_alert_seconds 0.5)")" "$(ms "$(metric "$m" vigil_capture_to_alert_seconds 0.99)")" \
+    "$(ms "$(metric "$m" vigil_capture_to_alert_seconds 0.999)")" "$(ms "$(metric "$m" vigil_capture_to_decode_seconds 0.99)")"
+done
