@@ -21,6 +21,14 @@ public final class DeviceTable {
     private final Device[] devices;
     private int size;
     private long overflows;
+    /**
+     * The last two devices found or created. The inventory looks up an observation's source and
+     * destination, then the detection engine looks up the same two: with 256 k devices the bucket
+     * array is 12 MB, and each repeated probe was a cache miss. Safe because entries are never
+     * removed or replaced.
+     */
+    private Device recent;
+    private Device previous;
 
     public DeviceTable(int maxDevices) {
         if (maxDevices < 1) {
@@ -35,9 +43,23 @@ public final class DeviceTable {
 
     /** The device, or null when unknown. */
     public Device find(int vlan, long ipHi, long ipLo) {
+        Device r = recent;
+        if (r != null && r.ipLo() == ipLo && r.ipHi() == ipHi && r.vlan() == vlan) {
+            return r;
+        }
+        Device p = previous;
+        if (p != null && p.ipLo() == ipLo && p.ipHi() == ipHi && p.vlan() == vlan) {
+            return p;
+        }
         int b = bucketOf(vlan, ipHi, ipLo);
         long meta = buckets[b + 2];
-        return meta == 0 ? null : devices[(int) meta - 1];
+        return meta == 0 ? null : remember(devices[(int) meta - 1]);
+    }
+
+    private Device remember(Device d) {
+        previous = recent;
+        recent = d;
+        return d;
     }
 
     /** The device, created on first sight; null only when the table is full. */
@@ -45,7 +67,7 @@ public final class DeviceTable {
         int b = bucketOf(vlan, ipHi, ipLo);
         long meta = buckets[b + 2];
         if (meta != 0) {
-            return devices[(int) meta - 1];
+            return remember(devices[(int) meta - 1]);
         }
         if (size == maxDevices) {
             overflows++;
@@ -56,7 +78,7 @@ public final class DeviceTable {
         buckets[b] = ipLo;
         buckets[b + 1] = ipHi;
         buckets[b + 2] = ((long) vlan << 32) | size;
-        return d;
+        return remember(d);
     }
 
     /**

@@ -71,6 +71,14 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     private final FlowEndReason endReason;
     /** Per flow slot, the {@link FlowProgress} level each direction's bytes have reported (reset at flow start). */
     private final byte[] progressToServer;
+    /**
+     * Per flow slot: the capture-time tick (2^30 ns, about a second) in which the flow's last plain
+     * Modbus response was passed on. A response without an exception or identification only tells the
+     * models that the device answers, which they need about once a second (the polling detector
+     * allows a 5 s answer gap); yet responses are half of a polled site's PDUs, and each one cost an
+     * observation slot, its copy and the device shard's work.
+     */
+    private final int[] modbusAnswerTick;
     private final byte[] progressToClient;
 
     /** Observations claimed but not yet visible to the device shards; far below the ring size, so never a deadlock. */
@@ -110,6 +118,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         this.endReason = endReason;
         this.progressToServer = new byte[config.maxFlows()];
         this.progressToClient = new byte[config.maxFlows()];
+        this.modbusAnswerTick = new int[config.maxFlows()];
     }
 
     @Override
@@ -258,6 +267,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     public void onFlowStart(FlowView flow) {
         progressToServer[flow.slot()] = 0;
         progressToClient[flow.slot()] = 0;
+        modbusAnswerTick[flow.slot()] = 0;
         publishFlow(ObservationType.FLOW_START, flow, null);
     }
 
@@ -296,6 +306,13 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
 
     @Override
     public void onModbus(DecodedPacket p, int flowSlot, ModbusPdu pdu) {
+        if (pdu.isResponse && !pdu.isException && !pdu.malformed && !pdu.deviceId.present()) {
+            int tick = (int) (p.timestampNanos >>> 30);
+            if (modbusAnswerTick[flowSlot] == tick) {
+                return;
+            }
+            modbusAnswerTick[flowSlot] = tick;
+        }
         publishApp(ObservationType.MODBUS_OP, AppProtocol.MODBUS, p, flowSlot, pdu, FlowWorker::fillModbus);
     }
 
