@@ -134,10 +134,13 @@ public final class FeatureSet {
     /**
      * Good–Turing estimate of the probability that the next observation is a new value, with
      * add-half smoothing so that a set with few observations is not yet sure of anything:
-     * (singletons + 0.5) / (observations + 1).
+     * (singletons + overflow + 0.5) / (observations + 1). Observations of keys that did not fit
+     * were of values unseen at the time and count as singletons: without them, a DNS server whose
+     * 512 stored clients repeat while thousands more keep arriving would look ever more settled,
+     * and every further new client would be reported as rare.
      */
     public double missingMass() {
-        return (singletons + 0.5) / (observations + 1.0);
+        return Math.min(1.0, (singletons + overflow + 0.5) / (observations + 1.0));
     }
 
     /** −log2 {@link #missingMass()}: about 1 bit for a fresh set, 17 bits after 100 000 repeats of the same values. */

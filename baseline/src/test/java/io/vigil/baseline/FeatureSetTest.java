@@ -100,4 +100,29 @@ class FeatureSetTest {
         assertTrue(FeatureSet.bytesFor(10) <= 64 + 64 + 16 * 20);
         assertEquals(FeatureSet.bytesFor(4096), 64 + 64 + 8192L * 20);
     }
+
+    @Test
+    void aFullSetThatKeepsMeetingNewValuesStaysUnsurprised() {
+        // A DNS server of 100 000 clients: its 512 stored clients come back every minute, while
+        // clients it has no room for keep arriving. A new one must stay an ordinary event.
+        FeatureSet dnsServer = new FeatureSet(512, 60);
+        long unstored = 1_000_000;
+        for (int minute = 0; minute < 180; minute++) {
+            for (int client = 0; client < 512; client++) {
+                dnsServer.observe(client, minute * 60L);
+            }
+            for (int k = 0; k < 200; k++) {
+                dnsServer.observe(unstored++, minute * 60L + 1);
+            }
+        }
+        assertTrue(dnsServer.surpriseBits() < 3, "bits " + dnsServer.surpriseBits());
+        // Without the clients that did not fit it would look as settled as a PLC:
+        FeatureSet settled = new FeatureSet(512, 60);
+        for (int minute = 0; minute < 180; minute++) {
+            for (int client = 0; client < 512; client++) {
+                settled.observe(client, minute * 60L);
+            }
+        }
+        assertTrue(settled.surpriseBits() > 15, "bits " + settled.surpriseBits());
+    }
 }
