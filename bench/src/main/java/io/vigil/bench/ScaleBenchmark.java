@@ -65,7 +65,7 @@ public final class ScaleBenchmark {
             Files.size(file), devices, flows, maxFlows, config.maxDevices(),
             Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
 
-        long heapEmpty = emptySensorHeap(config);
+        long[] empty = emptySensorHeap(config);
         AlertCounts alerts = new AlertCounts();
         alerts.layout(new ScaleTrafficGenerator(devices, 0, 1));
         long learnUntil = ScaleTrafficGenerator.timeAt(LEARN_FRACTION);
@@ -101,9 +101,15 @@ public final class ScaleBenchmark {
             decode = session.pipeline().captureToDecode().snapshot();
             alert = session.captureToAlert().snapshot();
             heapEnd = heapAfterFullGc();
+            long workersEnd = flowWorkerBytes(session);
             System.out.printf(Locale.ROOT, "learning: %s; flows live when the last frame was decoded: %,d%n",
                 session.learningWindow().text(), activeBeforeFinish);
-            report(summary, replay, seconds, config, decode, alert, alerts, heapEmpty, heapLive, heapEnd);
+            report(summary, replay, seconds, config, decode, alert, alerts, empty[0], heapLive, heapEnd);
+            long pool = workersEnd - empty[1];
+            System.out.printf(Locale.ROOT, "JOL: flow workers %,d MB empty, %,d MB after the run: %,d MB kept by "
+                    + "the TCP reassembly pool and per-slot parsers; so per device-table entry, without it: %,d B%n",
+                empty[1] >> 20, workersEnd >> 20, pool >> 20,
+                (heapEnd - empty[0] - pool) / Math.max(1, session.deviceTableEntries()));
             System.out.println(cpu);
             modelsByRole(session, devices, flows);
             if (Boolean.getBoolean("scale.jol.tables")) {
@@ -137,6 +143,13 @@ public final class ScaleBenchmark {
             s.decode.malformedTotal());
         System.out.printf(Locale.ROOT, "alerts %,d raised after learning: %s%n", s.alerts, alerts);
         System.out.println("tcp reassembly " + s.tcpReassembly);
+        StringBuilder app = new StringBuilder("app layer (flows / pdus / reassembly lost):");
+        s.app.byProtocol().forEach((name, v) -> {
+            if (v[3] > 0 || v[0] > 0) {
+                app.append(String.format(Locale.ROOT, " %s %,d / %,d / %,d;", name, v[3], v[0], v[5]));
+            }
+        });
+        System.out.println(app);
         System.out.printf(Locale.ROOT, "capture-to-decode (1 in 64 packets, %,d samples): p50 %s  p99 %s  p99.9 %s  "
             + "max %s%n", decode.getTotalCount(), micros(decode, 50), micros(decode, 99), micros(decode, 99.9),
             micros(decode.getMaxValue()));
@@ -211,21 +224,23 @@ public final class ScaleBenchmark {
         }
         long all = GraphLayout.parseInstance(session.inventories(), f.get(session)).totalSize();
         long entries = Math.max(1, session.deviceTableEntries());
-        java.lang.reflect.Field w = session.pipeline().getClass().getDeclaredField("flowWorkers");
-        w.setAccessible(true);
-        long workers = GraphLayout.parseInstance(w.get(session.pipeline())).totalSize();
+        long workers = flowWorkerBytes(session);
         int slots = session.pipeline().config().maxFlows() * session.pipeline().config().flowWorkers();
         System.out.printf(Locale.ROOT, "JOL: device tables %,d B = %,d B per entry; detectors beyond the tables %,d B "
                 + "= %,d B per entry; flow workers after the run %,d B = %d B per flow slot%n", table, table / entries,
             all - table, (all - table) / entries, workers, workers / slots);
     }
 
-    /** Heap of a started sensor with this config that has seen nothing: preallocated tables, rings, fixed state. */
-    private static long emptySensorHeap(PipelineConfig config) throws Exception {
-        long heap;
+    /**
+     * Heap of a started sensor with this config that has seen nothing (preallocated tables, rings, fixed
+     * state), and the part of it its flow workers hold (JOL).
+     */
+    private static long[] emptySensorHeap(PipelineConfig config) throws Exception {
+        long[] heap = new long[2];
         try (SensorSession session = new SensorSession(config, null, 1, FlowEndReason.END_OF_CAPTURE)) {
             session.start();
-            heap = heapAfterFullGc();
+            heap[0] = heapAfterFullGc();
+            heap[1] = flowWorkerBytes(session);
             session.finish(new RunSummary());
         }
         heapAfterFullGc(); // its tables go before the measured run allocates its own
@@ -249,6 +264,13 @@ public final class ScaleBenchmark {
                 os.getProcessCpuTime() / 1e9));
         }
         return b.toString();
+    }
+
+    private static long flowWorkerBytes(SensorSession session) throws ReflectiveOperationException {
+        // The workers are private to the pipeline; a measurement tool may look inside, the product need not expose them.
+        java.lang.reflect.Field w = session.pipeline().getClass().getDeclaredField("flowWorkers");
+        w.setAccessible(true);
+        return GraphLayout.parseInstance(w.get(session.pipeline())).totalSize();
     }
 
     private static long heapAfterFullGc() {

@@ -36,6 +36,11 @@ public final class ScaleTrafficGenerator {
     private static final int VLAN_OT = 30;
     private static final int VLAN_BMS = 40;
     private static final int DNS_SERVERS = 4;
+    /**
+     * First client port of the persistent connections, in Linux's ephemeral range: a client port on an
+     * industrial one (20000 is DNP3's) would have the sensor parse the flow as that protocol.
+     */
+    private static final int CLIENT_PORT = 33_000;
     /** Service per server, by server index: mostly HTTPS, as in an enterprise data centre. */
     private static final int[] SERVICES = {443, 443, 443, 443, 80, 80, 5432, 443, 22, 3389};
 
@@ -157,7 +162,7 @@ public final class ScaleTrafficGenerator {
     /** Connection j: workstation j mod W, its (j / W)-th connection, to a server picked by a hash of j. */
     private void open(int j) throws IOException {
         int ws = workstation(j % workstations);
-        int sport = 20_000 + j / workstations;
+        int sport = CLIENT_PORT + j / workstations;
         int s = serverOf(j);
         int srv = host(firstServer + s);
         int dport = SERVICES[s % SERVICES.length];
@@ -179,7 +184,7 @@ public final class ScaleTrafficGenerator {
     /** One request and its response on open connection j, in the connection's protocol. */
     private void exchange(int j) throws IOException {
         int ws = workstation(j % workstations);
-        int sport = 20_000 + j / workstations;
+        int sport = CLIENT_PORT + j / workstations;
         int s = serverOf(j);
         int srv = host(firstServer + s);
         int dport = SERVICES[s % SERVICES.length];
