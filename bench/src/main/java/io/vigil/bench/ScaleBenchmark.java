@@ -35,9 +35,9 @@ import org.openjdk.jol.info.GraphLayout;
  * end, the process's RSS, capture-to-decode latency, and whether the heap stayed within the bound the
  * sizing guide documents (deploy/README.md, from the JOL figures in bench/RESULTS.md).
  *
- * <p>Usage: {@code java -Xmx3g -XX:+UseParallelGC -Djdk.attach.allowAttachSelf=true -cp bench/target/benchmarks.jar
- * io.vigil.bench.ScaleBenchmark
- * [DEVICES] [FLOWS] [MAX_FLOWS]} (defaults 100 000, 1 000 000, 2 097 152).
+ * <p>Usage: {@code java -Xmx2g -XX:+UseParallelGC -Djdk.attach.allowAttachSelf=true -cp bench/target/benchmarks.jar
+ * io.vigil.bench.ScaleBenchmark [DEVICES] [FLOWS] [MAX_FLOWS] [FILE]} (defaults 100 000, 1 000 000, 2 097 152,
+ * bench/out/scale-DEVICES-FLOWS.pcap). The attach flag lets JOL size the models exactly.
  */
 public final class ScaleBenchmark {
     /** Documented per-device heap, typical: {@code ModelMemory} (bench/RESULTS.md, "Memory per device"). */
@@ -117,7 +117,7 @@ public final class ScaleBenchmark {
                 empty[1] >> 20, workersEnd >> 20, pool >> 20,
                 (heapEnd - empty[0] - pool) / Math.max(1, session.deviceTableEntries()));
             System.out.println(cpu);
-            modelsByRole(session, devices, flows);
+            modelsByRole(session, devices);
             if (Boolean.getBoolean("scale.jol.tables")) {
                 tablesAndDetectors(session);
             }
@@ -191,7 +191,7 @@ public final class ScaleBenchmark {
      * JOL over the learned models by role (every non-workstation, one workstation in 20): says which
      * devices the per-device figure comes from. Run with -Djdk.attach.allowAttachSelf=true for exact sizes.
      */
-    private static void modelsByRole(SensorSession session, int devices, int flows) {
+    private static void modelsByRole(SensorSession session, int devices) {
         ScaleTrafficGenerator layout = new ScaleTrafficGenerator(devices, 0, 1); // the address plan only
         int roles = ScaleTrafficGenerator.ROLES.length;
         long[] bytes = new long[roles];
