@@ -351,6 +351,15 @@ public final class FlowTable {
         return active;
     }
 
+    /**
+     * The most flows live at once since the table was made. A new flow takes a freed slot before an
+     * untouched one, so a slot past the high-water mark is used only when every slot below it is live:
+     * the mark is the peak.
+     */
+    public int peakActiveFlows() {
+        return highWater;
+    }
+
     public long flowsStarted() {
         return started;
     }

@@ -184,6 +184,20 @@ class FlowTableTest {
     }
 
     @Test
+    void peakIsTheMostFlowsLiveAtOnce() {
+        table.update(udp(T0, C, 1000, S, 2000, 100));
+        table.update(udp(T0 + 30 * SEC, C, 1001, S, 2000, 100));
+        table.update(udp(T0 + 61 * SEC, C, 1002, S, 2000, 100)); // the first expires, its slot is reused
+        assertEquals(2, table.activeFlows());
+        assertEquals(2, table.peakActiveFlows());
+        table.update(udp(T0 + 62 * SEC, C, 1003, S, 2000, 100));
+        assertEquals(3, table.peakActiveFlows());
+        table.flushAll(FlowEndReason.END_OF_CAPTURE);
+        assertEquals(0, table.activeFlows());
+        assertEquals(3, table.peakActiveFlows(), "a peak outlives its flows");
+    }
+
+    @Test
     void establishedTcpUsesTcpIdleButHalfOpenUsesIdle() {
         handshake(T0);
         table.update(tcp(T0, C, 40009, S, 8080, TCP_SYN, 74)); // never answered

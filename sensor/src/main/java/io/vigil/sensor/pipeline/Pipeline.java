@@ -301,6 +301,11 @@ public final class Pipeline {
         return sumOverWorkers(w -> w.flowTable().activeFlows());
     }
 
+    /** Sum of each worker's peak: exact with one worker, an upper bound with several (peaks at different times). */
+    public long peakActiveFlows() {
+        return sumOverWorkers(w -> w.flowTable().peakActiveFlows());
+    }
+
     public long flowTableBytes() {
         return sumOverWorkers(w -> w.flowTable().memoryBytes());
     }

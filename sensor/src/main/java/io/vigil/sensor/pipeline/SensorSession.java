@@ -196,6 +196,7 @@ public final class SensorSession implements AutoCloseable {
         summary.tcpReassembly = pipeline.tcpReassembly();
         summary.flows = pipeline.flowsStarted();
         summary.flowsActiveAtEnd = pipeline.activeFlows();
+        summary.flowsPeak = pipeline.peakActiveFlows();
         summary.flowEvictions = pipeline.flowEvictions();
         summary.flowOverflows = pipeline.flowOverflows();
         summary.flowTableBytes = pipeline.flowTableBytes();

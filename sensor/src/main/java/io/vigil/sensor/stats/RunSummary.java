@@ -20,6 +20,8 @@ public final class RunSummary {
     public long packetsProcessed;
     public long flows;
     public long flowsActiveAtEnd;
+    /** Most flows live at once (summed over workers: an upper bound with several). */
+    public long flowsPeak;
     public long flowEvictions;
     public long flowOverflows;
     public long flowTableBytes;
@@ -60,6 +62,7 @@ public final class RunSummary {
             .field("packets_processed", packetsProcessed)
             .field("flows", flows)
             .field("flows_active_at_end", flowsActiveAtEnd)
+            .field("flows_peak", flowsPeak)
             .field("flow_evictions", flowEvictions)
             .field("flow_overflows", flowOverflows)
             .field("devices", devices)
