@@ -108,6 +108,32 @@ public final class DetectionEngine implements ObservationHandler {
         d.hasOperation = d.operation.extract(o);
         long now = o.timestampNanos / 1_000_000_000L;
 
+        features(o, type, src, dst, detecting, now);
+
+        if (src != null || dst != null) {
+            if (detecting) {
+                for (Detector detector : inspectors[type.ordinal()]) {
+                    detector.inspect(d);
+                }
+            } else {
+                for (Detector detector : detectors) {
+                    detector.learn(d);
+                }
+            }
+        }
+        commit(now);
+        // Operation summaries and value ranges learn after the detectors judged against them.
+        if (d.hasOperation && !d.alertedHere) {
+            learnOperation(o, src, dst);
+        }
+    }
+
+    /**
+     * The feature updates of one observation. A method of its own, too large for C2 to inline:
+     * onObservation is recompiled each time a new path turns hot (learning ends, a first alert) and
+     * with this inlined each recompilation took ~0.4 s of a core on a 2-core box.
+     */
+    private void features(Observation o, ObservationType type, Device src, Device dst, boolean detecting, long now) {
         if (type == ObservationType.FLOW_START) {
             long srcPeer = FeatureKeys.peer(o.vlan, o.srcIpHi, o.srcIpLo);
             long dstPeer = FeatureKeys.peer(o.vlan, o.dstIpHi, o.dstIpLo);
@@ -156,23 +182,6 @@ public final class DetectionEngine implements ObservationHandler {
                     feature(dst, FeatureKind.OPCUA_NONE_CLIENT, srcPeer, detecting, now);
                 }
             }
-        }
-
-        if (src != null || dst != null) {
-            if (detecting) {
-                for (Detector detector : inspectors[type.ordinal()]) {
-                    detector.inspect(d);
-                }
-            } else {
-                for (Detector detector : detectors) {
-                    detector.learn(d);
-                }
-            }
-        }
-        commit(now);
-        // Operation summaries and value ranges learn after the detectors judged against them.
-        if (d.hasOperation && !d.alertedHere) {
-            learnOperation(o, src, dst);
         }
     }
 
