@@ -19,7 +19,13 @@ public final class TopicReader {
     }
 
     public static void create(String bootstrap, String topic, int partitions) throws Exception {
+        create(bootstrap, new Properties(), topic, partitions);
+    }
+
+    /** As {@link #create(String, String, int)}, with client security settings (a secured broker's {@code clientConfig()}). */
+    public static void create(String bootstrap, Properties client, String topic, int partitions) throws Exception {
         Properties p = new Properties();
+        p.putAll(client);
         p.put("bootstrap.servers", bootstrap);
         try (Admin a = Admin.create(p)) {
             a.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
@@ -28,7 +34,14 @@ public final class TopicReader {
 
     /** Every record of {@code topic}, reading until at least {@code atLeast} arrived (or two minutes passed). */
     public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, int atLeast) {
+        return readAll(bootstrap, new Properties(), topic, atLeast);
+    }
+
+    /** As {@link #readAll(String, String, int)}, with client security settings. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, Properties client, String topic,
+                                                               int atLeast) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -28,6 +28,40 @@ public final class TestSupport {
         return new CliResult(code, out.toString(), err.toString());
     }
 
+    /**
+     * The sensor as a process of its own, as a user runs it (fresh JVM, its own logging set-up, the
+     * Chronicle flags the launcher gives), stdout and stderr together into {@code log}.
+     */
+    public static Process vigilProcess(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        for (String flag : System.getProperty("vigil.chronicle.jvm.args", "").split(" ")) {
+            if (!flag.isBlank()) {
+                cmd.add(flag);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(VigilMain.class.getName());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** A sensor process run to its end (at most {@code timeoutSeconds}): its exit code and output. */
+    public static CliResult vigilProcessRun(Path log, long timeoutSeconds, String... args)
+        throws IOException, InterruptedException {
+        Process p = vigilProcess(log, args);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("vigil " + String.join(" ", args) + " did not end within " + timeoutSeconds
+                + " s: " + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        return new CliResult(p.exitValue(), output, output);
+    }
+
     /** The repository root, found from the module directory surefire runs in. */
     public static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();

@@ -14,10 +14,19 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * One look at the broker when export starts, so a bad configuration gives one clear sentence
- * (unreachable bootstrap, refused credentials, missing topic, no permission) instead of a client
- * log scrolling by. It never stops the sensor: the spool keeps the alerts until Kafka takes them.
+ * (unreachable bootstrap, refused credentials, untrusted broker certificate, missing topic, no
+ * permission) instead of a client log scrolling by. It never stops the sensor: the spool keeps the
+ * alerts until Kafka takes them.
  */
 final class KafkaPreflight {
+    private static final int WAIT_SECONDS = 10;
+    /**
+     * With TLS or SASL: a handshake and a login are several round trips and cold crypto code, which
+     * on a busy machine take longer than 10 s before the broker has said anything wrong. Calling
+     * that "unreachable" would be false; waiting longer delays nothing, the forwarder runs beside.
+     */
+    private static final int SECURED_WAIT_SECONDS = 30;
+
     private KafkaPreflight() {
     }
 
@@ -30,14 +39,18 @@ final class KafkaPreflight {
                 admin.put(key, v);
             }
         });
-        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "8000");
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        boolean secured = !"PLAINTEXT".equalsIgnoreCase(
+            admin.getProperty("security.protocol", "PLAINTEXT").trim());
+        int wait = secured ? SECURED_WAIT_SECONDS : WAIT_SECONDS;
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf((wait - 2) * 1000));
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(wait * 1000));
+        String unreachable = " is unreachable (no answer within " + wait + " s)";
         String where = "Kafka at " + settings.bootstrap();
         String keep = "; the sensor keeps capturing and spools alerts to " + spoolDir + " until Kafka takes them";
         Admin a = null;
         try {
             a = Admin.create(admin);
-            a.describeTopics(List.of(settings.topic())).allTopicNames().get(11, TimeUnit.SECONDS);
+            a.describeTopics(List.of(settings.topic())).allTopicNames().get(wait + 1L, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
@@ -46,17 +59,17 @@ final class KafkaPreflight {
                     + settings.bootstrap() + ", or the broker must allow auto-creation)" + keep;
             }
             if (c instanceof AuthenticationException) {
-                return where + " refused the credentials: " + c.getMessage() + keep;
+                return where + " " + KafkaProblems.security(c) + keep;
             }
             if (c instanceof AuthorizationException) {
                 return where + " does not allow this principal to use topic " + settings.topic() + ": " + c.getMessage() + keep;
             }
             if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return where + " is unreachable (no answer within 10 s)" + keep;
+                return where + unreachable + keep;
             }
             return where + ": " + rootMessage(c) + keep;
         } catch (java.util.concurrent.TimeoutException e) {
-            return where + " is unreachable (no answer within 10 s)" + keep;
+            return where + unreachable + keep;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

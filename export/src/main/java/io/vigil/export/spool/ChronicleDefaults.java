@@ -16,6 +16,8 @@ public final class ChronicleDefaults {
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
         // The Kafka client would warn on every reconnect during an outage; the forwarder says it once.
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        // ...and logs a refused login or TLS handshake at ERROR on every retry: the start-up check says it once.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "off");
     }
 
     /** Sets a system property unless the command line (-D) already did. */

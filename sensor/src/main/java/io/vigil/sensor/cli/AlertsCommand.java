@@ -2,6 +2,7 @@ package io.vigil.sensor.cli;
 
 import io.vigil.export.alerts.OcsfAlerts;
 import io.vigil.export.json.JsonReader;
+import io.vigil.export.kafka.KafkaProblems;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -41,6 +42,11 @@ import picocli.CommandLine.Spec;
 final class AlertsCommand implements Callable<Integer> {
     /** How long to wait for a broker at start before saying it cannot be reached. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * With TLS or SASL: a handshake and a login are several round trips and cold crypto code in a
+     * fresh JVM, which takes seconds on a busy machine before the broker has said anything wrong.
+     */
+    private static final Duration SECURED_CONNECT_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL = Duration.ofMillis(500);
 
     @Spec
@@ -68,6 +74,8 @@ final class AlertsCommand implements Callable<Integer> {
         description = "Kafka client properties (security.protocol, sasl.*, ssl.* ...) for the consumer.")
     Path kafkaConfig;
 
+    private Duration connectTimeout = CONNECT_TIMEOUT;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +89,7 @@ final class AlertsCommand implements Callable<Integer> {
             } else {
                 consumer.seekToEnd(partitions);
             }
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions, CONNECT_TIMEOUT);
+            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions, connectTimeout);
             Thread main = Thread.currentThread();
             Thread hook = new Thread(consumer::wakeup, "vigil-alerts-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -107,6 +115,10 @@ final class AlertsCommand implements Callable<Integer> {
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw unreachable();
         } catch (KafkaException e) {
+            String security = KafkaProblems.security(e);
+            if (security != null) {
+                throw new UserError("Kafka at " + bootstrap + " " + VigilMain.oneLine(security));
+            }
             throw new UserError("Kafka at " + bootstrap + ": " + VigilMain.oneLine(rootMessage(e)));
         }
     }
@@ -133,10 +145,10 @@ final class AlertsCommand implements Callable<Integer> {
         return printed;
     }
 
-    private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+    private boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
                                       Map<TopicPartition, Long> endAtStart) {
         for (TopicPartition p : partitions) {
-            if (consumer.position(p, CONNECT_TIMEOUT) < endAtStart.getOrDefault(p, 0L)) {
+            if (consumer.position(p, connectTimeout) < endAtStart.getOrDefault(p, 0L)) {
                 return false;
             }
         }
@@ -156,7 +168,7 @@ final class AlertsCommand implements Callable<Integer> {
 
     /** Every partition of the topic; a clear error when the broker cannot be reached or the topic does not exist. */
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, connectTimeout);
         if (infos == null || infos.isEmpty()) {
             throw new UserError("topic " + topic + " does not exist on Kafka at " + bootstrap
                 + " (is --topic right?)");
@@ -179,6 +191,9 @@ final class AlertsCommand implements Callable<Integer> {
             if (p.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
                 throw new UserError("--kafka-config: vigil alerts joins no consumer group; remove group.id");
             }
+            if (!"PLAINTEXT".equalsIgnoreCase(p.getProperty("security.protocol", "PLAINTEXT").trim())) {
+                connectTimeout = SECURED_CONNECT_TIMEOUT;
+            }
         }
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -191,7 +206,7 @@ final class AlertsCommand implements Callable<Integer> {
     }
 
     private UserError unreachable() {
-        return new UserError("cannot reach Kafka at " + bootstrap + " within " + CONNECT_TIMEOUT.toSeconds()
+        return new UserError("cannot reach Kafka at " + bootstrap + " within " + connectTimeout.toSeconds()
             + " s (is the broker running, and --kafka its address?)");
     }
 
