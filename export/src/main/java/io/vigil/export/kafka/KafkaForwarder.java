@@ -22,8 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * packet path only ever appends to the spool.
  *
  * <p>The acknowledged position moves only over a contiguous run of acknowledged records (sends
- * to different partitions complete out of order), and is persisted by the spool after each such
- * advance, so a restart resends at most what was in flight: at-least-once, with the finding uid
+ * to different partitions complete out of order), and is persisted by the spool at most every
+ * 50 ms while acknowledgements flow and always at the end, so a restart resends at most what was in
+ * flight or acknowledged since the last write, never skips a record: at-least-once, with the finding uid
  * for consumers to deduplicate. When a send fails (broker down longer than the delivery timeout,
  * a fatal producer error) the forwarder waits for everything in flight, rewinds to the first
  * unacknowledged record with a fresh producer and sends again from there, so the backlog drains
@@ -118,6 +119,9 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
             long acked = spool.ackedIndex();
             tailer = spool.tailerAfter(acked);
             while (!finished()) {
+                // The last acknowledgements of a burst reach the position file within its interval,
+                // also while an outage keeps the loop below busy rewinding.
+                spool.persistAckedIfDue();
                 if (producer == null) {
                     producer = newProducer();
                     if (producer == null) {
@@ -150,6 +154,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
                 producer.close(Duration.ofSeconds(2));
             }
             advanceAcknowledged(tailer);
+            spool.persistAcked();
         } catch (IOException | RuntimeException e) {
             warn.accept("kafka: forwarder stopped: " + e + "; records stay spooled in " + spool.dir());
             if (producer != null) {
@@ -211,7 +216,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
         }
     }
 
-    /** Pops the acknowledged head of the in-flight queue and persists the new position. */
+    /** Pops the acknowledged head of the in-flight queue and moves the position (persisted in batches by the spool). */
     private boolean advanceAcknowledged(ExcerptTailer tailer) throws IOException {
         long records = 0;
         long bytes = 0;
