@@ -68,6 +68,27 @@ public final class TestSupport {
         return processStartMillis;
     }
 
+    /**
+     * The sensor as a process of its own, as a user runs it: this JVM's classpath, Chronicle's flags
+     * (the spool) and {@code jvmOptions}, all output to {@code log}. A file, not a pipe:
+     * Process.destroy() closes the parent's pipe ends, and a SIGTERMed sensor reports after that.
+     */
+    public static Process sensorProcess(Path log, List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        for (String flag : System.getProperty("vigil.chronicle.jvm.args", "").split(" ")) {
+            if (!flag.isBlank()) {
+                cmd.add(flag);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(VigilMain.class.getName());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     public static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {

@@ -37,19 +37,7 @@ class KafkaExportCliTest {
     }
 
     private static Process sensor(Path log, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        for (String flag : System.getProperty("vigil.chronicle.jvm.args", "").split(" ")) {
-            if (!flag.isBlank()) {
-                cmd.add(flag);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(VigilMain.class.getName());
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return TestSupport.sensorProcess(log, List.of("-Xmx512m"), List.of(args));
     }
 
     private static List<String> uids(Path alertsFile) throws Exception {
