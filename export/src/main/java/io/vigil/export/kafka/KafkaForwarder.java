@@ -54,7 +54,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     /**
      * The start-up check found the broker away (cleared by an acknowledgement): the end of a run does
      * not wait for it. A failed send alone does not count: a broker just restarted may refuse a
-     * first send and take the next.
+     * first send and take the next. Nor does a missing or forbidden alerts topic: the broker answered.
      */
     private volatile boolean knownDown;
     private volatile boolean preflightDone;
@@ -98,14 +98,16 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     private void run() {
         // The check runs beside forwarding, so a slow answer delays nothing; it only explains.
         Thread check = new Thread(() -> {
-            String problem = KafkaPreflight.check(settings, spool.dir().toString());
+            KafkaPreflight.Problem problem = KafkaPreflight.check(settings, spool.dir().toString());
             // An acknowledgement already received answers better than a check that timed out on a busy machine.
             if (problem != null && !reachable) {
-                checkProblem = problem;
-                knownDown = true;
+                checkProblem = problem.message();
+                // Only a broker away is not waited for at the end: one that answered without the alerts
+                // topic still takes the assets and flows records (and may auto-create the topic).
+                knownDown = problem.brokerAway();
                 if (!stopping) {
-                    startProblem = problem;
-                    warn.accept(problem);
+                    startProblem = problem.message();
+                    warn.accept(problem.message());
                 }
             }
             preflightDone = true;
