@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Persisting is batched: an {@link #advance} writes at once when the last write is at least
  * {@link #PERSIST_INTERVAL_NANOS} old and otherwise only remembers the index, which {@link #flushIfDue}
  * (the forwarder's loop), {@link #flush} and {@link Spool#close} write later. A force and a rename
- * per acknowledged batch cost more than the send itself at full speed, and the file only ever lags
+ * cost the forwarder about a millisecond per acknowledged run (bench/RESULTS.md), and the file only ever lags
  * behind what Kafka holds: a crash resends up to one interval of acknowledged records (consumers
  * deduplicate by finding uid), it never skips one.
  */
