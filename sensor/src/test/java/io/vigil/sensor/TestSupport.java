@@ -33,19 +33,7 @@ public final class TestSupport {
      * Chronicle flags the launcher gives), stdout and stderr together into {@code log}.
      */
     public static Process vigilProcess(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        for (String flag : System.getProperty("vigil.chronicle.jvm.args", "").split(" ")) {
-            if (!flag.isBlank()) {
-                cmd.add(flag);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(VigilMain.class.getName());
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return sensorProcess(log, List.of("-Xmx512m"), List.of(args));
     }
 
     /** A sensor process run to its end (at most {@code timeoutSeconds}): its exit code and output. */
@@ -100,6 +88,27 @@ public final class TestSupport {
             processStartMillis = (System.nanoTime() - t0) / 1_000_000;
         }
         return processStartMillis;
+    }
+
+    /**
+     * The sensor as a process of its own, as a user runs it: this JVM's classpath, Chronicle's flags
+     * (the spool) and {@code jvmOptions}, all output to {@code log}. A file, not a pipe:
+     * Process.destroy() closes the parent's pipe ends, and a SIGTERMed sensor reports after that.
+     */
+    public static Process sensorProcess(Path log, List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        for (String flag : System.getProperty("vigil.chronicle.jvm.args", "").split(" ")) {
+            if (!flag.isBlank()) {
+                cmd.add(flag);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(VigilMain.class.getName());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     public static boolean onPath(String tool) {

@@ -22,8 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * packet path only ever appends to the spool.
  *
  * <p>The acknowledged position moves only over a contiguous run of acknowledged records (sends
- * to different partitions complete out of order), and is persisted by the spool after each such
- * advance, so a restart resends at most what was in flight: at-least-once, with the finding uid
+ * to different partitions complete out of order), and is persisted by the spool at most every
+ * 50 ms while acknowledgements flow and always at the end, so a restart resends at most what was in
+ * flight or acknowledged since the last write, never skips a record: at-least-once, with the finding uid
  * for consumers to deduplicate. When a send fails (broker down longer than the delivery timeout,
  * a fatal producer error) the forwarder waits for everything in flight, rewinds to the first
  * unacknowledged record with a fresh producer and sends again from there, so the backlog drains
@@ -53,7 +54,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     /**
      * The start-up check found the broker away (cleared by an acknowledgement): the end of a run does
      * not wait for it. A failed send alone does not count: a broker just restarted may refuse a
-     * first send and take the next.
+     * first send and take the next. Nor does a missing or forbidden alerts topic: the broker answered.
      */
     private volatile boolean knownDown;
     private volatile boolean preflightDone;
@@ -97,14 +98,16 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
     private void run() {
         // The check runs beside forwarding, so a slow answer delays nothing; it only explains.
         Thread check = new Thread(() -> {
-            String problem = KafkaPreflight.check(settings, spool.dir().toString());
+            KafkaPreflight.Problem problem = KafkaPreflight.check(settings, spool.dir().toString());
             // An acknowledgement already received answers better than a check that timed out on a busy machine.
             if (problem != null && !reachable) {
-                checkProblem = problem;
-                knownDown = true;
+                checkProblem = problem.message();
+                // Only a broker away is not waited for at the end: one that answered without the alerts
+                // topic still takes the assets and flows records (and may auto-create the topic).
+                knownDown = problem.brokerAway();
                 if (!stopping) {
-                    startProblem = problem;
-                    warn.accept(problem);
+                    startProblem = problem.message();
+                    warn.accept(problem.message());
                 }
             }
             preflightDone = true;
@@ -118,6 +121,9 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
             long acked = spool.ackedIndex();
             tailer = spool.tailerAfter(acked);
             while (!finished()) {
+                // The last acknowledgements of a burst reach the position file within its interval,
+                // also while an outage keeps the loop below busy rewinding.
+                spool.persistAckedIfDue();
                 if (producer == null) {
                     producer = newProducer();
                     if (producer == null) {
@@ -150,6 +156,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
                 producer.close(Duration.ofSeconds(2));
             }
             advanceAcknowledged(tailer);
+            spool.persistAcked();
         } catch (IOException | RuntimeException e) {
             warn.accept("kafka: forwarder stopped: " + e + "; records stay spooled in " + spool.dir());
             if (producer != null) {
@@ -211,7 +218,7 @@ public final class KafkaForwarder implements ExportStatus, AutoCloseable {
         }
     }
 
-    /** Pops the acknowledged head of the in-flight queue and persists the new position. */
+    /** Pops the acknowledged head of the in-flight queue and moves the position (persisted in batches by the spool). */
     private boolean advanceAcknowledged(ExcerptTailer tailer) throws IOException {
         long records = 0;
         long bytes = 0;

@@ -30,8 +30,19 @@ final class KafkaPreflight {
     private KafkaPreflight() {
     }
 
-    /** @return null when the topic is there and we may describe it, else the problem in one sentence */
-    static String check(KafkaSettings settings, String spoolDir) {
+    /**
+     * What the check found.
+     *
+     * @param message    the problem in one sentence
+     * @param brokerAway whether the broker did not answer or refused this client altogether: then the
+     *                   end of a run need not wait for it. A broker that answered but lacks the alerts
+     *                   topic (it may auto-create it) or denies it still takes the other topics' records.
+     */
+    record Problem(String message, boolean brokerAway) {
+    }
+
+    /** @return null when the topic is there and we may describe it, else the problem */
+    static Problem check(KafkaSettings settings, String spoolDir) {
         Properties admin = new Properties();
         settings.producer().forEach((k, v) -> {
             String key = (String) k;
@@ -55,27 +66,29 @@ final class KafkaPreflight {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof UnknownTopicOrPartitionException) {
-                return where + " has no topic " + settings.topic() + " (create it with deploy/create-topics.sh "
-                    + settings.bootstrap() + ", or the broker must allow auto-creation)" + keep;
+                return new Problem(where + " has no topic " + settings.topic() + " (create it with "
+                    + "deploy/create-topics.sh " + settings.bootstrap() + ", or the broker must allow auto-creation)" + keep,
+                    false);
             }
             if (c instanceof AuthenticationException) {
-                return where + " " + KafkaProblems.security(c) + keep;
+                return new Problem(where + " " + KafkaProblems.security(c) + keep, true);
             }
             if (c instanceof AuthorizationException) {
-                return where + " does not allow this principal to use topic " + settings.topic() + ": " + c.getMessage() + keep;
+                return new Problem(where + " does not allow this principal to use topic " + settings.topic() + ": "
+                    + c.getMessage() + keep, false);
             }
             if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return where + unreachable + keep;
+                return new Problem(where + unreachable + keep, true);
             }
-            return where + ": " + rootMessage(c) + keep;
+            return new Problem(where + ": " + rootMessage(c) + keep, true);
         } catch (java.util.concurrent.TimeoutException e) {
-            return where + unreachable + keep;
+            return new Problem(where + unreachable + keep, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } catch (RuntimeException e) {
             // Admin.create rejects a bad configuration (unknown protocol, unresolvable host, bad JAAS).
-            return where + ": bad client configuration: " + rootMessage(e) + keep;
+            return new Problem(where + ": bad client configuration: " + rootMessage(e) + keep, true);
         } finally {
             if (a != null) {
                 // Do not wait for a call still pending against an unreachable broker.

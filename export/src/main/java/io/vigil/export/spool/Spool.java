@@ -195,14 +195,28 @@ public final class Spool implements RecordSink, AutoCloseable {
         dirty = false;
     }
 
-    /** Kafka acknowledged records up to {@code index} (in order): they leave the backlog. */
+    /**
+     * Kafka acknowledged records up to {@code index} (in order): they leave the backlog. The position
+     * on disk follows within {@link AckedPosition#PERSIST_INTERVAL_NANOS} through {@link #persistAckedIfDue},
+     * and at once on {@link #persistAcked} or {@link #close}.
+     */
     public void acknowledged(long index, long records, long bytes) throws IOException {
-        acked.write(index);
+        acked.advance(index);
         backlogRecords.addAndGet(-records);
         if (backlogBytes.addAndGet(-bytes) < maxBytes / 2 && full) {
             full = false;
             warn.accept("spool: " + dir + " has room again; " + dropped.get() + " alerts were dropped while it was full");
         }
+    }
+
+    /** Writes the acknowledged position if its batching interval is up; called from the forwarder's loop. */
+    public void persistAckedIfDue() throws IOException {
+        acked.flushIfDue();
+    }
+
+    /** Writes the acknowledged position now. */
+    public void persistAcked() throws IOException {
+        acked.flush();
     }
 
     public long ackedIndex() throws IOException {
@@ -215,6 +229,13 @@ public final class Spool implements RecordSink, AutoCloseable {
      */
     public void deleteFilesBefore(File current) {
         if (current == null) {
+            return;
+        }
+        try {
+            // The file on disk must not name a record in a file about to go: a restart would not find it.
+            acked.flush();
+        } catch (IOException e) {
+            warn.accept("spool: cannot write the acknowledged position in " + dir + ": " + e.getMessage());
             return;
         }
         String keep = current.getName();
@@ -287,6 +308,12 @@ public final class Spool implements RecordSink, AutoCloseable {
     @Override
     public synchronized void close() {
         if (!queue.isClosed()) {
+            try {
+                acked.flush();
+            } catch (IOException e) {
+                warn.accept("spool: cannot write the acknowledged position in " + dir + " (" + e.getMessage()
+                    + "); the next start resends what was acknowledged since the last write");
+            }
             if (fsync != FsyncPolicy.NONE && dirty) {
                 appender.sync();
             }
