@@ -26,6 +26,7 @@ public final class ShardAlertCounter implements AlertSink, ObservationHandler {
     private final LatencyHistogram.Writer captureToAlert;
     /** Written and read by the shard thread only. */
     private long currentIngestNanos;
+    private long currentFrame;
 
     public ShardAlertCounter(AlertSink next, LatencyHistogram.Writer captureToAlert) {
         this.next = next;
@@ -35,12 +36,16 @@ public final class ShardAlertCounter implements AlertSink, ObservationHandler {
     @Override
     public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
         currentIngestNanos = o.ingestNanos;
+        currentFrame = o.frameNumber;
     }
 
     @Override
     public void onAlert(Alert alert) {
         raised.incrementAndGet(alert.type().ordinal() * SEVERITIES + severityIndex(alert.severity()));
-        if (currentIngestNanos != 0) {
+        // Only an alert the current packet raised: an absence (a poll that stopped, a quiet window)
+        // is found by the clock, and the packet that moved the clock is not its cause.
+        if (currentIngestNanos != 0 && currentFrame != 0 && !alert.evidence().isEmpty()
+            && alert.evidence().get(0).frame() == currentFrame) {
             captureToAlert.recordNanos(System.nanoTime() - currentIngestNanos);
         }
         next.onAlert(alert);

@@ -252,6 +252,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
             o.type = ObservationType.ARP_CLAIM;
             o.producer = index;
             o.timestampNanos = p.timestampNanos;
+            o.frameNumber = p.frameNumber;
             o.vlan = p.vlan;
             o.srcIpLo = IpAddresses.v4MappedLo(p.arpSenderIp);
             o.dstIpLo = IpAddresses.v4MappedLo(p.arpTargetIp);
@@ -285,6 +286,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         long seq = observations.next();
         try {
             Observation o = fillFlow(observations.get(seq), ObservationType.FLOW_PROGRESS, flow, null);
+            o.frameNumber = packet.frameNumber; // the packet that crossed the level: an alert's evidence
             o.timestampNanos = flow.lastSeenNanos();
             o.bytesToServer = FlowProgress.threshold(progressToServer[slot]);
             o.bytesToClient = FlowProgress.threshold(progressToClient[slot]);
@@ -743,6 +745,9 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         long seq = observations.next();
         try {
             Observation o = fillFlow(observations.get(seq), type, flow, reason);
+            if (type == ObservationType.FLOW_START || reason == FlowEndReason.TCP_CLOSED) {
+                o.frameNumber = packet.frameNumber; // a packet started or closed it: an alert's evidence names it
+            }
             if (type == ObservationType.FLOW_END) {
                 o.reportedBytesToServer = FlowProgress.threshold(progressToServer[flow.slot()]);
                 o.reportedBytesToClient = FlowProgress.threshold(progressToClient[flow.slot()]);

@@ -12,6 +12,7 @@ import io.vigil.protocols.flow.FlowEndReason;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
 import io.vigil.sensor.metrics.LatencyHistogram;
+import io.vigil.sensor.ring.NativeMemory;
 import io.vigil.sensor.ring.PacketSlot;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -139,6 +140,26 @@ public final class Pipeline {
         try {
             int n = fill(slot, captureLength, originalLength, timestampNanos, linkType, interfaceId);
             System.arraycopy(data, offset, slot.data, 0, n);
+        } finally {
+            packets.publish(seq);
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #publish(byte[], int, int, int, long, int, int)} for a frame in native memory (libpcap's
+     * buffer), copied straight into the slot: live capture allocates nothing per frame.
+     */
+    public boolean publishNative(long address, int captureLength, int originalLength, long timestampNanos,
+                                 int linkType, int interfaceId) {
+        long seq = claim();
+        if (seq < 0) {
+            return false;
+        }
+        PacketSlot slot = packets.get(seq);
+        try {
+            int n = fill(slot, captureLength, originalLength, timestampNanos, linkType, interfaceId);
+            NativeMemory.copy(address, slot.data, n);
         } finally {
             packets.publish(seq);
         }

@@ -18,8 +18,10 @@ import org.pcap4j.core.RawPacketListener;
  * Handles are opened receive-only in spirit: nothing here ever calls sendPacket, and the
  * direction is left at libpcap's default so mirrored traffic in both directions is seen.
  *
- * <p>Known cost: pcap4j copies every frame into a new byte[] and builds a Timestamp before our
- * listener runs, so this path allocates per packet; the ring copy after it does not.
+ * <p>Frames are read with libpcap's pcap_next_ex called directly ({@link DirectPcap}), copied from
+ * libpcap's buffer into the ring: nothing is allocated per frame. pcap4j's own read path (a new
+ * byte[], a Timestamp and an Integer per frame) remains the fallback where the direct call is not
+ * available, and {@code -Dvigil.capture.reader=pcap4j} selects it for comparison.
  */
 public final class LiveCapture implements AutoCloseable {
     /** libpcap read timeout: bounds how long a quiet interface delays a stop request. */
@@ -174,10 +176,20 @@ public final class LiveCapture implements AutoCloseable {
         }
 
         void captureLoop() {
+            StringBuilder why = new StringBuilder();
+            DirectPcap direct = "pcap4j".equals(System.getProperty("vigil.capture.reader")) ? null
+                : DirectPcap.of(handle, why);
+            if (direct == null && why.length() > 0) {
+                System.err.println("vigil: reading " + name + " through pcap4j (one allocation per frame): " + why);
+            }
             try {
-                while (!stop.get()) {
-                    handle.dispatch(DISPATCH_BATCH, this);
-                    publishStatsEverySecond();
+                if (direct != null) {
+                    directLoop(direct);
+                } else {
+                    while (!stop.get()) {
+                        handle.dispatch(DISPATCH_BATCH, this);
+                        publishStatsEverySecond();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -189,6 +201,33 @@ public final class LiveCapture implements AutoCloseable {
             }
             lastStats = readStats();
             published = lastStats;
+        }
+
+        private void directLoop(DirectPcap direct) {
+            boolean[] published = new boolean[1];
+            int sinceStats = 0;
+            while (!stop.get()) {
+                int rc = direct.next(pipeline, linkType, id, published);
+                if (rc == DirectPcap.FRAME) {
+                    captured++;
+                    if (!published[0]) {
+                        ringDrops++;
+                    }
+                    if (++sinceStats < DISPATCH_BATCH) {
+                        continue;
+                    }
+                } else if (rc == DirectPcap.BREAK) {
+                    break;
+                } else if (rc != DirectPcap.TIMEOUT) {
+                    if (!stop.get()) {
+                        error = direct.error();
+                        System.err.println("vigil: capture on " + name + " stopped: " + error);
+                    }
+                    break;
+                }
+                sinceStats = 0;
+                publishStatsEverySecond();
+            }
         }
 
         private void publishStatsEverySecond() {
