@@ -2,6 +2,7 @@ package io.vigil.bench;
 
 import io.vigil.protocols.LinkType;
 import io.vigil.sensor.capture.file.PcapWriter;
+import io.vigil.sensor.synth.DnsPayload;
 import io.vigil.sensor.synth.FrameBuilder;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -250,23 +251,23 @@ public final class ScaleTrafficGenerator {
         int port = 40_000 + p / hmis;
         int tid = ++modbusTransaction & 0xFFFF;
         int quantity = 10;
-        int n = put16(payload, 0, tid);
-        n = put16(payload, n, 0);
-        n = put16(payload, n, 6);
+        int n = DnsPayload.put16(payload, 0, tid);
+        n = DnsPayload.put16(payload, n, 0);
+        n = DnsPayload.put16(payload, n, 6);
         payload[n++] = 1;
         payload[n++] = 3;
-        n = put16(payload, n, 100 * (p % 8));
-        n = put16(payload, n, quantity);
+        n = DnsPayload.put16(payload, n, 100 * (p % 8));
+        n = DnsPayload.put16(payload, n, quantity);
         tcp(hmi, plc, VLAN_OT, port, 502, modbusClientSeq[p], modbusServerSeq[p], PSH | ACK, n);
         modbusClientSeq[p] += n;
-        n = put16(payload, 0, tid);
-        n = put16(payload, n, 0);
-        n = put16(payload, n, 3 + 2 * quantity);
+        n = DnsPayload.put16(payload, 0, tid);
+        n = DnsPayload.put16(payload, n, 0);
+        n = DnsPayload.put16(payload, n, 3 + 2 * quantity);
         payload[n++] = 1;
         payload[n++] = 3;
         payload[n++] = (byte) (2 * quantity);
         for (int i = 0; i < quantity; i++) {
-            n = put16(payload, n, 200 + random.nextInt(50));
+            n = DnsPayload.put16(payload, n, 200 + random.nextInt(50));
         }
         tcp(plc, hmi, VLAN_OT, 502, port, modbusServerSeq[p], modbusClientSeq[p], PSH | ACK, n);
         modbusServerSeq[p] += n;
@@ -295,34 +296,8 @@ public final class ScaleTrafficGenerator {
     }
 
     private int dns(int id, String name, boolean response) {
-        int n = put16(payload, 0, id);
-        n = put16(payload, n, response ? 0x8180 : 0x0100);
-        n = put16(payload, n, 1);
-        n = put16(payload, n, response ? 1 : 0);
-        n = put16(payload, n, 0);
-        n = put16(payload, n, 0);
-        for (String label : name.split("\\.")) {
-            byte[] b = label.getBytes(StandardCharsets.US_ASCII);
-            payload[n++] = (byte) b.length;
-            System.arraycopy(b, 0, payload, n, b.length);
-            n += b.length;
-        }
-        payload[n++] = 0;
-        n = put16(payload, n, 1);
-        n = put16(payload, n, 1);
-        if (response) {
-            n = put16(payload, n, 0xC00C);
-            n = put16(payload, n, 1);
-            n = put16(payload, n, 1);
-            n = put16(payload, n, 0);
-            n = put16(payload, n, 300);
-            n = put16(payload, n, 4);
-            int srv = host(firstServer + random.nextInt(servers));
-            for (int i = 3; i >= 0; i--) {
-                payload[n++] = (byte) (srv >>> (8 * i));
-            }
-        }
-        return n;
+        int answer = response ? host(firstServer + random.nextInt(servers)) : 0;
+        return DnsPayload.write(payload, id, name, response, answer);
     }
 
     // ------------------------------------------------------------------ frames
@@ -377,12 +352,6 @@ public final class ScaleTrafficGenerator {
     /** Locally administered unicast MAC derived from the IP, so bindings are stable across runs. */
     private static long mac(int ip) {
         return 0x0200_0000_0000L | (ip & 0xFFFF_FFFFL);
-    }
-
-    private static int put16(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-        return at + 2;
     }
 
     private static byte[] hex(String s) {

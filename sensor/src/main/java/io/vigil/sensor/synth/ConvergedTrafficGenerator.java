@@ -122,24 +122,24 @@ public final class ConvergedTrafficGenerator {
         int quantity = 10;
         // MBAP (tid, protocol 0, length, unit 1) + FC3 read holding registers 40001+
         int n = 0;
-        n = put16(payload, n, tid);
-        n = put16(payload, n, 0);
-        n = put16(payload, n, 6);
+        n = DnsPayload.put16(payload, n, tid);
+        n = DnsPayload.put16(payload, n, 0);
+        n = DnsPayload.put16(payload, n, 6);
         payload[n++] = 1;
         payload[n++] = 3;
-        n = put16(payload, n, 100 * p);
-        n = put16(payload, n, quantity);
+        n = DnsPayload.put16(payload, n, 100 * p);
+        n = DnsPayload.put16(payload, n, quantity);
         tcp(hmi(h), plc(p), VLAN_OT, modbusClientPort[c], 502, modbusSeqClient[c], modbusSeqServer[c], PSH | ACK, n);
         modbusSeqClient[c] += n;
         n = 0;
-        n = put16(payload, n, tid);
-        n = put16(payload, n, 0);
-        n = put16(payload, n, 3 + 2 * quantity);
+        n = DnsPayload.put16(payload, n, tid);
+        n = DnsPayload.put16(payload, n, 0);
+        n = DnsPayload.put16(payload, n, 3 + 2 * quantity);
         payload[n++] = 1;
         payload[n++] = 3;
         payload[n++] = (byte) (2 * quantity);
         for (int i = 0; i < quantity; i++) {
-            n = put16(payload, n, 200 + random.nextInt(50));
+            n = DnsPayload.put16(payload, n, 200 + random.nextInt(50));
         }
         tcp(plc(p), hmi(h), VLAN_OT, 502, modbusClientPort[c], modbusSeqServer[c], modbusSeqClient[c], PSH | ACK, n);
         modbusSeqServer[c] += n;
@@ -189,35 +189,8 @@ public final class ConvergedTrafficGenerator {
     }
 
     private int dnsQuery(int id, String name, boolean response) {
-        int n = 0;
-        n = put16(payload, n, id);
-        n = put16(payload, n, response ? 0x8180 : 0x0100);
-        n = put16(payload, n, 1);
-        n = put16(payload, n, response ? 1 : 0);
-        n = put16(payload, n, 0);
-        n = put16(payload, n, 0);
-        for (String label : name.split("\\.")) {
-            byte[] b = label.getBytes(StandardCharsets.US_ASCII);
-            payload[n++] = (byte) b.length;
-            System.arraycopy(b, 0, payload, n, b.length);
-            n += b.length;
-        }
-        payload[n++] = 0;
-        n = put16(payload, n, 1);
-        n = put16(payload, n, 1);
-        if (response) {
-            n = put16(payload, n, 0xC00C);
-            n = put16(payload, n, 1);
-            n = put16(payload, n, 1);
-            n = put16(payload, n, 0);
-            n = put16(payload, n, 300);
-            n = put16(payload, n, 4);
-            payload[n++] = 10;
-            payload[n++] = 20;
-            payload[n++] = 0;
-            payload[n++] = (byte) (10 + random.nextInt(SERVERS));
-        }
-        return n;
+        int answer = response ? (10 << 24) | (20 << 16) | (10 + random.nextInt(SERVERS)) : 0;
+        return DnsPayload.write(payload, id, name, response, answer);
     }
 
     private void bacnetRead() throws IOException {
@@ -317,16 +290,10 @@ public final class ConvergedTrafficGenerator {
         return 0x0200_0000_0000L | (ip & 0xFFFF_FFFFL);
     }
 
-    private static int put16(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-        return at + 2;
-    }
-
     /** BACnet/IP frame from hex, with the BVLC length field set to the real length. */
     private static byte[] bvlc(String s) {
         byte[] b = hex(s);
-        put16(b, 2, b.length);
+        DnsPayload.put16(b, 2, b.length);
         return b;
     }
 
