@@ -60,6 +60,21 @@ public final class Alert {
         this.lastSeenNanos = first.timeNanos();
     }
 
+    /**
+     * This alert as it stands, for a reader on another thread: the aggregator goes on folding repeats
+     * into the original.
+     */
+    public Alert copy() {
+        Alert c = new Alert(uid, type, causeKey, severity, score, confidence, explanation, device, source, destination,
+            protocol, new LinkedHashMap<>(details), evidence.get(0));
+        for (int i = 1; i < evidence.size(); i++) {
+            c.evidence.add(evidence.get(i));
+        }
+        c.lastSeenNanos = lastSeenNanos;
+        c.count = count;
+        return c;
+    }
+
     /** Folds a repeat of the same cause into this alert. */
     void repeat(Evidence more) {
         count++;

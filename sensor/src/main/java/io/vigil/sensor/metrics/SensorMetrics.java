@@ -112,6 +112,16 @@ public final class SensorMetrics {
             + "read." + window, p.captureToDecode().recent(windowNanos, now), p.captureToDecode().snapshot());
         t.summary("vigil_capture_to_alert_seconds", "From a packet's arrival in the sensor to the alert it raised."
             + window, session.captureToAlert().recent(windowNanos, now), session.captureToAlert().snapshot());
+        t.summary("vigil_capture_to_output_seconds", "From a packet's arrival in the sensor to the alert it raised "
+            + "written to every output (spool, JSON lines, console) by the alert output thread." + window,
+            session.captureToOutput().recent(windowNanos, now), session.captureToOutput().snapshot());
+        t.histogram("vigil_capture_to_decode_histogram_seconds", "From capture to decode by a flow worker (as "
+            + "vigil_capture_to_decode_seconds), over the whole run, in buckets.", p.captureToDecode().snapshot());
+        t.histogram("vigil_capture_to_alert_histogram_seconds", "From a packet's arrival in the sensor to the alert "
+            + "it raised, over the whole run, in buckets.", session.captureToAlert().snapshot());
+        t.histogram("vigil_capture_to_output_histogram_seconds", "From a packet's arrival in the sensor to the "
+            + "alert it raised written to every output, over the whole run, in buckets.",
+            session.captureToOutput().snapshot());
         export(t);
         t.gauge("vigil_ready", "1 when /ready answers 200: capture running, spool writable, Kafka reachable or "
             + "spooling.", notReadyReasons().isEmpty() ? 1 : 0);

@@ -5,13 +5,14 @@ import io.vigil.detectors.AlertSink;
 import io.vigil.detectors.AlertType;
 import io.vigil.protocols.observe.Observation;
 import io.vigil.protocols.observe.ObservationHandler;
+import io.vigil.sensor.pipeline.AlertOutput;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Counts one device shard's alerts by type and severity and times them from the packet's arrival,
- * then passes them on. It sits twice in the shard: first among its observation handlers, to note
- * when the packet behind the observation entered the sensor, and as the shard's alert sink, which
- * the detectors call while handling that same observation on the same thread.
+ * then hands them to the output thread. It sits twice in the shard: first among its observation
+ * handlers, to note when the packet behind the observation entered the sensor, and as the shard's
+ * alert sink, which the detectors call while handling that same observation on the same thread.
  *
  * <p>Counts are atomics because the metrics endpoint reads them from another thread; they change
  * once per alert, not per packet, so their cost does not matter.
@@ -20,7 +21,7 @@ public final class ShardAlertCounter implements AlertSink, ObservationHandler {
     /** OCSF severity_id 0..5 (Unknown .. Critical). */
     static final int SEVERITIES = 6;
 
-    private final AlertSink next;
+    private final AlertOutput next;
     private final AtomicLongArray raised = new AtomicLongArray(AlertType.values().length * SEVERITIES);
     private final AtomicLongArray updates = new AtomicLongArray(AlertType.values().length);
     private final LatencyHistogram.Writer captureToAlert;
@@ -28,7 +29,7 @@ public final class ShardAlertCounter implements AlertSink, ObservationHandler {
     private long currentIngestNanos;
     private long currentFrame;
 
-    public ShardAlertCounter(AlertSink next, LatencyHistogram.Writer captureToAlert) {
+    public ShardAlertCounter(AlertOutput next, LatencyHistogram.Writer captureToAlert) {
         this.next = next;
         this.captureToAlert = captureToAlert;
     }
@@ -44,11 +45,13 @@ public final class ShardAlertCounter implements AlertSink, ObservationHandler {
         raised.incrementAndGet(alert.type().ordinal() * SEVERITIES + severityIndex(alert.severity()));
         // Only an alert the current packet raised: an absence (a poll that stopped, a quiet window)
         // is found by the clock, and the packet that moved the clock is not its cause.
+        long ingestNanos = 0;
         if (currentIngestNanos != 0 && currentFrame != 0 && !alert.evidence().isEmpty()
             && alert.evidence().get(0).frame() == currentFrame) {
-            captureToAlert.recordNanos(System.nanoTime() - currentIngestNanos);
+            ingestNanos = currentIngestNanos;
+            captureToAlert.recordNanos(System.nanoTime() - ingestNanos);
         }
-        next.onAlert(alert);
+        next.onAlert(alert, ingestNanos);
     }
 
     @Override

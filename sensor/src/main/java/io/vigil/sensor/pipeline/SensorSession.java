@@ -64,6 +64,8 @@ public final class SensorSession implements AutoCloseable {
     private final List<FlowPublisher> flowPublishers = new ArrayList<>();
     private final List<ShardAlertCounter> alertCounters = new ArrayList<>();
     private final LatencyHistogram captureToAlert = new LatencyHistogram();
+    private final LatencyHistogram captureToOutput = new LatencyHistogram();
+    private final AlertOutput alertOutput;
     private final FlowLogWriter flowLog;
     private final long startNanos = System.nanoTime();
     private final LearningPlan plan;
@@ -94,10 +96,11 @@ public final class SensorSession implements AutoCloseable {
             : new DetectionSetup(LearningPlan.learnOnly(), DetectionEngine.DEFAULT_MIN_SURPRISE_BITS, alert -> { });
         this.plan = d.plan();
         OtZones zones = new OtZones(); // one site, one set of OT subnets across the shards
+        this.alertOutput = new AlertOutput(d.sink(), captureToOutput);
         for (int i = 0; i < config.deviceShards(); i++) {
             DeviceInventory inventory = new DeviceInventory(config.maxDevices());
             inventories.add(inventory);
-            ShardAlertCounter counter = new ShardAlertCounter(d.sink(), captureToAlert.newWriter());
+            ShardAlertCounter counter = new ShardAlertCounter(alertOutput, captureToAlert.newWriter());
             alertCounters.add(counter);
             engines.add(new DetectionEngine(inventory.table(), d.plan(), new AlertAggregator(i, counter),
                 d.naive() ? List.of(new NaiveNoveltyDetector()) : detectors(inventory, zones), d.minSurpriseBits()));
@@ -161,9 +164,14 @@ public final class SensorSession implements AutoCloseable {
         return alertCounters;
     }
 
-    /** From a packet's arrival in the sensor to the alert it raised, every alert. */
+    /** From a packet's arrival in the sensor to the alert it raised, every alert a packet raised. */
     public LatencyHistogram captureToAlert() {
         return captureToAlert;
+    }
+
+    /** From a packet's arrival in the sensor to its alert written to every output (spool, file, console). */
+    public LatencyHistogram captureToOutput() {
+        return captureToOutput;
     }
 
     /**
@@ -189,6 +197,13 @@ public final class SensorSession implements AutoCloseable {
         summary.wallSeconds = (System.nanoTime() - startNanos) / 1e9;
         if (!drained) {
             summary.problems.add("pipeline did not drain within " + DRAIN_TIMEOUT_SECONDS + " s; counts are partial");
+        }
+        if (!alertOutput.drain(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            summary.problems.add("alerts still being written after " + DRAIN_TIMEOUT_SECONDS + " s; outputs are partial");
+        }
+        if (alertOutput.failures() > 0) {
+            summary.problems.add(alertOutput.failures() + " alert(s) not written to every output (first: "
+                + alertOutput.firstFailure() + ")");
         }
         summary.packetsProcessed = pipeline.packetsProcessed();
         summary.decode = pipeline.decodeCounters();
@@ -345,6 +360,11 @@ public final class SensorSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        try {
+            alertOutput.close(); // a session closed without finish(): still write what was raised
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (flowLog != null) {
             flowLog.close();
         }

@@ -73,6 +73,9 @@ final class Exposition {
         if (type.equals("summary")) {
             return sample.equals(family) || sample.equals(family + "_sum") || sample.equals(family + "_count");
         }
+        if (type.equals("histogram")) {
+            return sample.equals(family + "_bucket") || sample.equals(family + "_sum") || sample.equals(family + "_count");
+        }
         return sample.equals(family);
     }
 

@@ -39,6 +39,31 @@ class PrometheusTextTest {
     }
 
     @Test
+    void histogramBucketsAreCumulativeAndTwoScrapesSubtract() {
+        Histogram micros = new Histogram(3_600_000_000L, 2);
+        micros.recordValue(40); // 40 µs
+        micros.recordValue(700);
+        Exposition before = Exposition.parse(new PrometheusText().histogram("lat_seconds", "latency", micros).toString());
+        micros.recordValue(900);
+        micros.recordValue(30_000);
+        micros.recordValue(20_000_000); // 20 s: beyond the last bound
+        Exposition after = Exposition.parse(new PrometheusText().histogram("lat_seconds", "latency", micros).toString());
+        assertEquals("histogram", after.type.get("lat_seconds"));
+        assertEquals(1, (long) after.value("lat_seconds_bucket{le=\"0.00005\"}"));
+        assertEquals(1, (long) after.value("lat_seconds_bucket{le=\"0.0005\"}"));
+        assertEquals(3, (long) after.value("lat_seconds_bucket{le=\"0.001\"}"));
+        assertEquals(4, (long) after.value("lat_seconds_bucket{le=\"0.05\"}"));
+        assertEquals(4, (long) after.value("lat_seconds_bucket{le=\"10\"}"));
+        assertEquals(5, (long) after.value("lat_seconds_bucket{le=\"+Inf\"}"));
+        assertEquals(5, (long) after.value("lat_seconds_count"));
+        assertEquals(20.03164, after.value("lat_seconds_sum"), 0.3);
+        // Between the scrapes: 0.9 ms, 30 ms and 20 s; one of three within 1 ms.
+        assertEquals(1, (long) (after.value("lat_seconds_bucket{le=\"0.001\"}")
+            - before.value("lat_seconds_bucket{le=\"0.001\"}")));
+        assertEquals(3, (long) (after.value("lat_seconds_count") - before.value("lat_seconds_count")));
+    }
+
+    @Test
     void latencyWriterClampsInsteadOfResizing() {
         LatencyHistogram h = new LatencyHistogram();
         LatencyHistogram.Writer w = h.newWriter();

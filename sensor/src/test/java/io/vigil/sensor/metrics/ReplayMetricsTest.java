@@ -136,11 +136,16 @@ class ReplayMetricsTest {
         assertTrue(raisedByAPacket > 0 && raisedByAPacket <= total, raisedByAPacket + " of " + total);
         assertEquals(raisedByAPacket, (long) metrics.value("vigil_capture_to_alert_seconds_count"),
             "every alert a packet raised is timed");
+        assertEquals(raisedByAPacket, (long) metrics.value("vigil_capture_to_alert_histogram_seconds_bucket{le=\"+Inf\"}"));
+        assertEquals(raisedByAPacket, (long) metrics.value("vigil_capture_to_output_seconds_count"),
+            "and each was written to the outputs by the time the replay ended");
+        assertEquals(raisedByAPacket, (long) metrics.value("vigil_capture_to_output_histogram_seconds_count"));
     }
 
     @Test
     void latencySummariesHaveOrderedQuantiles() {
-        for (String name : new String[] {"vigil_capture_to_decode_seconds", "vigil_capture_to_alert_seconds"}) {
+        for (String name : new String[] {"vigil_capture_to_decode_seconds", "vigil_capture_to_alert_seconds",
+            "vigil_capture_to_output_seconds"}) {
             assertEquals("summary", metrics.type.get(name));
             double p50 = metrics.value(name + "{quantile=\"0.5\"}");
             double p99 = metrics.value(name + "{quantile=\"0.99\"}");
@@ -149,6 +154,19 @@ class ReplayMetricsTest {
             assertTrue(metrics.value(name + "_count") > 0, name);
             assertTrue(metrics.value(name + "_sum") >= 0, name);
         }
+        for (String name : new String[] {"vigil_capture_to_decode_histogram_seconds",
+            "vigil_capture_to_alert_histogram_seconds", "vigil_capture_to_output_histogram_seconds"}) {
+            assertEquals("histogram", metrics.type.get(name));
+            double below = 0;
+            for (String le : new String[] {"0.0001", "0.001", "0.01", "0.1", "1", "10", "+Inf"}) {
+                double n = metrics.value(name + "_bucket{le=\"" + le + "\"}");
+                assertTrue(n >= below, name + " le " + le + ": buckets are cumulative");
+                below = n;
+            }
+            assertEquals(metrics.value(name + "_count"), below, name);
+        }
+        // Writing an alert comes after raising it, for the same alerts.
+        assertTrue(metrics.value("vigil_capture_to_output_seconds_sum") >= metrics.value("vigil_capture_to_alert_seconds_sum"));
         // One packet in 64 per worker, counted from the first: the sampling the HELP text states.
         long packets = (long) metrics.value("vigil_packets_total");
         assertEquals((packets + 63) / 64, (long) metrics.value("vigil_capture_to_decode_seconds_count"));

@@ -38,6 +38,10 @@ final class DirectPcap {
     private final Memory data = new Memory(Native.POINTER_SIZE);
     private final long headerAddress = Pointer.nativeValue(header);
     private final long dataAddress = Pointer.nativeValue(data);
+    /** PCAP_ERRBUF_SIZE. */
+    private final Memory errbuf = new Memory(256);
+
+    private String lastError;
 
     private DirectPcap(Pointer pcap, boolean nanoTimestamps) {
         this.pcap = pcap;
@@ -57,6 +61,8 @@ final class DirectPcap {
     private static native int pcap_next_ex(Pointer p, Pointer header, Pointer data);
 
     private static native String pcap_geterr(Pointer p);
+
+    private static native int pcap_setnonblock(Pointer p, int nonblock, Pointer errbuf);
 
     /**
      * A reader for {@code handle}, or null when libpcap cannot be called directly here (the library
@@ -106,7 +112,23 @@ final class DirectPcap {
         return FRAME;
     }
 
+    /**
+     * Non-blocking, {@link #next} returns {@link #TIMEOUT} at once when libpcap's buffer is empty;
+     * blocking, it waits in poll(2) for a frame or the read timeout. Returns false (and the reason in
+     * {@link #error()}) if libpcap refused.
+     */
+    boolean nonBlocking(boolean on) {
+        if (pcap_setnonblock(pcap, on ? 1 : 0, errbuf) == 0) {
+            return true;
+        }
+        lastError = errbuf.getString(0);
+        return false;
+    }
+
     String error() {
+        if (lastError != null) {
+            return lastError;
+        }
         return pcap_geterr(pcap);
     }
 }
