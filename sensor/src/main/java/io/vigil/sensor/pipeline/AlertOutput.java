@@ -47,6 +47,13 @@ public final class AlertOutput implements AutoCloseable {
         this.captureToOutput = captureToOutput.newWriter();
         this.thread = new Thread(this::run, "vigil-alert-output");
         thread.setDaemon(true);
+    }
+
+    /**
+     * Starts the thread; called when the pipeline starts, so a session built and never run (a
+     * refused option, a test) leaves no thread behind holding its sink.
+     */
+    public void start() {
         thread.start();
     }
 
@@ -121,6 +128,10 @@ public final class AlertOutput implements AutoCloseable {
      * @return false if the thread did not finish within the timeout (its output is incomplete)
      */
     public boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
+        if (!thread.isAlive() && queue.isEmpty()) {
+            closed = true; // never started, or already drained
+            return true;
+        }
         if (!closed) {
             closed = true;
             queue.put(END);

@@ -188,6 +188,7 @@ public final class SensorSession implements AutoCloseable {
 
     public void start() {
         started = true;
+        alertOutput.start();
         pipeline.start();
     }
 

@@ -50,6 +50,7 @@ class AlertOutputTest {
         Recording sink = new Recording();
         LatencyHistogram captureToOutput = new LatencyHistogram();
         AlertOutput output = new AlertOutput(sink, captureToOutput);
+        output.start();
         // The shard's aggregator, as in the sensor: it keeps folding repeats into its own alert.
         AlertAggregator aggregator = new AlertAggregator(0, new AlertSink() {
             @Override
@@ -91,6 +92,7 @@ class AlertOutputTest {
                 written.onAlert(a);
             }
         }, new LatencyHistogram());
+        output.start();
         for (int i = 1; i <= 3; i++) {
             output.onAlert(alert(i), 0);
         }
@@ -119,6 +121,7 @@ class AlertOutputTest {
                 written.onAlert(a);
             }
         }, new LatencyHistogram());
+        output.start();
         int n = AlertOutput.CAPACITY + 100;
         Thread shard = new Thread(() -> {
             for (int i = 0; i < n; i++) {
