@@ -67,8 +67,10 @@ class PipelineTest {
     }
 
     private static Outcome run(int workers, int shards) throws Exception {
+        // 65 536 flows a worker: ample for the capture (no evictions; asserted below), and three
+        // workers with the default 1 M-flow tables took ~600 MB of the test fork's 1 GB heap.
         PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(workers).withDeviceShards(shards)
-            .withRingSize(1024);
+            .withRingSize(1024).withMaxFlows(1 << 16);
         FlowCollector collector = new FlowCollector();
         List<DeviceInventory> inventories = new ArrayList<>();
         Pipeline pipeline = new Pipeline(config, i -> {
@@ -91,6 +93,7 @@ class PipelineTest {
                 }
             }
         }
+        assertEquals(0, pipeline.flowEvictions(), "the tables are large enough for the capture");
         return new Outcome(pipeline.packetsProcessed(), pipeline.flowsStarted(), collector.ended,
             collector.packets.get(), devices, names);
     }
