@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 
 /**
  * What {@code /metrics} and {@code /ready} report about one sensor run, read from the HTTP thread
@@ -107,21 +108,28 @@ public final class SensorMetrics {
         alerts(t);
         long now = System.nanoTime();
         String window = " Quantiles over about the last " + windowNanos / 1_000_000_000L + " s.";
+        // The window first (its first read starts it with everything recorded so far), then one copy of
+        // each run-long histogram per scrape, so a summary's _count and its histogram agree.
+        Histogram decodeRecent = p.captureToDecode().recent(windowNanos, now);
+        Histogram alertRecent = session.captureToAlert().recent(windowNanos, now);
+        Histogram outputRecent = session.captureToOutput().recent(windowNanos, now);
+        Histogram decode = p.captureToDecode().snapshot();
+        Histogram alert = session.captureToAlert().snapshot();
+        Histogram output = session.captureToOutput().snapshot();
         t.summary("vigil_capture_to_decode_seconds", "From capture to decode by a flow worker, one packet in 64 per "
             + "worker: live, the packet's capture timestamp against the wall clock; replay, time since the packet was "
-            + "read." + window, p.captureToDecode().recent(windowNanos, now), p.captureToDecode().snapshot());
+            + "read." + window, decodeRecent, decode);
         t.summary("vigil_capture_to_alert_seconds", "From a packet's arrival in the sensor to the alert it raised."
-            + window, session.captureToAlert().recent(windowNanos, now), session.captureToAlert().snapshot());
+            + window, alertRecent, alert);
         t.summary("vigil_capture_to_output_seconds", "From a packet's arrival in the sensor to the alert it raised "
             + "written to every output (spool, JSON lines, console) by the alert output thread." + window,
-            session.captureToOutput().recent(windowNanos, now), session.captureToOutput().snapshot());
+            outputRecent, output);
         t.histogram("vigil_capture_to_decode_histogram_seconds", "From capture to decode by a flow worker (as "
-            + "vigil_capture_to_decode_seconds), over the whole run, in buckets.", p.captureToDecode().snapshot());
+            + "vigil_capture_to_decode_seconds), over the whole run, in buckets.", decode);
         t.histogram("vigil_capture_to_alert_histogram_seconds", "From a packet's arrival in the sensor to the alert "
-            + "it raised, over the whole run, in buckets.", session.captureToAlert().snapshot());
+            + "it raised, over the whole run, in buckets.", alert);
         t.histogram("vigil_capture_to_output_histogram_seconds", "From a packet's arrival in the sensor to the "
-            + "alert it raised written to every output, over the whole run, in buckets.",
-            session.captureToOutput().snapshot());
+            + "alert it raised written to every output, over the whole run, in buckets.", output);
         export(t);
         t.gauge("vigil_ready", "1 when /ready answers 200: capture running, spool writable, Kafka reachable or "
             + "spooling.", notReadyReasons().isEmpty() ? 1 : 0);

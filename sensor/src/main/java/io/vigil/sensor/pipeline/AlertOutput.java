@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes alerts (spool, JSON lines, console) on a thread of its own, so that formatting and writing
  * them never holds up the device shard that raised them. On the shard, an alert cost 0.1-1 ms to
- * explain, serialise and write (rare code the JIT has not compiled), and a burst of a dozen kept every
- * packet behind it waiting for milliseconds (bench/RESULTS.md, live capture).
+ * serialise and write (rare code the JIT has not compiled), and a burst of a dozen kept every packet
+ * behind it waiting for milliseconds (bench/RESULTS.md, live capture).
  *
  * <p>Alerts are rare next to packets, so each is handed over as a copy: the shard's aggregator goes on
  * folding repeats into its own. The queue is bounded and a full one makes the shard wait; an alert is
