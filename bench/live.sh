@@ -115,12 +115,13 @@ pin_sensor=(env)
 [ -z "${SENSOR_CPUS:-}" ] || pin_sensor=(taskset -c "$SENSOR_CPUS")
 [ -z "${INJECTOR_CPUS:-}" ] || inject=(taskset -c "$INJECTOR_CPUS" "${inject[@]}")
 
-metric() { # metric FILE NAME [QUANTILE]: the value of one sample in a Prometheus text page
-  if [ $# -gt 2 ]; then
-    awk -v n="$2" -v q="quantile=\"$3\"" '$1 ~ "^"n"\\{" && index($1, q) { print $2; exit }' "$1"
-  else
-    awk -v n="$2" '$1 == n || $1 ~ "^"n"\\{" { s += $2 } END { print s + 0 }' "$1"
-  fi
+metric() { # metric FILE NAME: a sample's value in a Prometheus text page, summed over its labels
+  awk -v n="$2" '$1 == n || $1 ~ "^"n"\\{" { s += $2 } END { print s + 0 }' "$1"
+}
+replay() { # replay OUT [TCPREPLAY ARGS...]: inject into the far end at the rate's pace, report to OUT
+  local report="$1"
+  shift
+  ip netns exec "$ns" "${inject[@]}" tcpreplay -i "$far" "${pace[@]}" "$@" >"$report" 2>&1
 }
 # bucket_quantile FINAL WARM NAME Q: from the histogram NAME's cumulative buckets in two scrapes, the
 # upper bound (ms) of the bucket that holds quantile Q of what was recorded between them ("≤" that).
@@ -158,7 +159,7 @@ for rate in "${rates[@]}"; do
   rm -f "$stats"
   # shellcheck disable=SC2086
   "${pin_sensor[@]}" "$here/vigil" capture -i "$near" --load-model "$model" --http-port "$port" --stats-json "$stats" \
---alerts "$out/alerts-$rate.jsonl" ${VIGIL_CAPTURE_OPTS:-} >"$log" 2>&1 &
+    --alerts "$out/alerts-$rate.jsonl" ${VIGIL_CAPTURE_OPTS:-} >"$log" 2>&1 &
   sensor=$!
   for _ in $(seq 1 300); do
     grep -q 'capturing on' "$log" && break
@@ -170,20 +171,17 @@ for rate in "${rates[@]}"; do
   (while kill -0 "$sensor" 2>/dev/null; do curl -s -o /dev/null "http://127.0.0.1:$port/metrics"; sleep 1; done) &
   scraper=$!
   for i in 0 1; do
-    ip netns exec "$ns" "${inject[@]}" tcpreplay -i "$far" "${pace[@]}" --loop "$warm_loops" \
-      "${twins[$i]}" >"$out/tcpreplay-$rate-warm-$((i + 1)).txt" 2>&1
+    replay "$out/tcpreplay-$rate-warm-$((i + 1)).txt" --loop "$warm_loops" "${twins[$i]}"
   done
-  ip netns exec "$ns" "${inject[@]}" tcpreplay -i "$far" "${pace[@]}" "$site_learning" \
-    >"$out/tcpreplay-$rate-warm-learning.txt" 2>&1
+  replay "$out/tcpreplay-$rate-warm-learning.txt" "$site_learning"
   curl -s "http://127.0.0.1:$port/metrics" >"$out/metrics-warm-$rate.txt" # what the measured pass is counted from
   # The measured pass: the rest of the site's capture (its attacks), then the whole capture looped
   # to fill the time.
   rm -f "$out/tcpreplay-$rate-looped.txt"
-  ip netns exec "$ns" "${inject[@]}" tcpreplay -i "$far" "${pace[@]}" "$site_rest" >"$out/tcpreplay-$rate-rest.txt" 2>&1
+  replay "$out/tcpreplay-$rate-rest.txt" "$site_rest"
   loops=$(( (measured - rest_packets + packets - 1) / packets ))
   if [ "$loops" -gt 0 ]; then
-    ip netns exec "$ns" "${inject[@]}" tcpreplay -i "$far" "${pace[@]}" --loop "$loops" "$capture" \
-      >"$out/tcpreplay-$rate-looped.txt" 2>&1
+    replay "$out/tcpreplay-$rate-looped.txt" --loop "$loops" "$capture"
   fi
   sleep 1 # the last packets reach the device stage
   curl -s "http://127.0.0.1:$port/metrics" >"$out/metrics-$rate.txt"

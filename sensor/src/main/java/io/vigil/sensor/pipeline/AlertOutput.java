@@ -118,7 +118,7 @@ public final class AlertOutput implements AutoCloseable {
 
     private void fail(Item item, String why) {
         if (failures.getAndIncrement() == 0) {
-            firstFailure = item.alert().type().name().toLowerCase() + " alert " + item.alert().uid() + ": " + why;
+            firstFailure = item.alert().type().label() + " alert " + item.alert().uid() + ": " + why;
         }
     }
 

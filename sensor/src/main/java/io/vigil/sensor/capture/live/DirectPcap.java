@@ -41,8 +41,6 @@ final class DirectPcap {
     /** PCAP_ERRBUF_SIZE. */
     private final Memory errbuf = new Memory(256);
 
-    private String lastError;
-
     private DirectPcap(Pointer pcap, boolean nanoTimestamps) {
         this.pcap = pcap;
         this.nanoTimestamps = nanoTimestamps;
@@ -114,21 +112,14 @@ final class DirectPcap {
 
     /**
      * Non-blocking, {@link #next} returns {@link #TIMEOUT} at once when libpcap's buffer is empty;
-     * blocking, it waits in poll(2) for a frame or the read timeout. Returns false (and the reason in
-     * {@link #error()}) if libpcap refused.
+     * blocking, it waits in poll(2) for a frame or the read timeout. Returns null when done, or
+     * libpcap's reason for refusing.
      */
-    boolean nonBlocking(boolean on) {
-        if (pcap_setnonblock(pcap, on ? 1 : 0, errbuf) == 0) {
-            return true;
-        }
-        lastError = errbuf.getString(0);
-        return false;
+    String nonBlocking(boolean on) {
+        return pcap_setnonblock(pcap, on ? 1 : 0, errbuf) == 0 ? null : errbuf.getString(0);
     }
 
     String error() {
-        if (lastError != null) {
-            return lastError;
-        }
         return pcap_geterr(pcap);
     }
 }

@@ -220,10 +220,11 @@ public final class LiveCapture implements AutoCloseable {
          */
         private void directLoop(DirectPcap direct) {
             boolean[] published = new boolean[1];
-            boolean canPoll = direct.nonBlocking(true);
+            String refused = direct.nonBlocking(true);
+            boolean canPoll = refused == null;
             if (!canPoll) {
                 System.err.println("vigil: reading " + name + " woken per frame (libpcap would not read without "
-                    + "blocking: " + direct.error() + ")");
+                    + "blocking: " + refused + ")");
             }
             boolean blocking = !canPoll;
             long idleSince = 0;
@@ -236,7 +237,7 @@ public final class LiveCapture implements AutoCloseable {
                     }
                     idleSince = 0;
                     if (blocking && canPoll) {
-                        blocking = !direct.nonBlocking(true);
+                        blocking = direct.nonBlocking(true) != null;
                     }
                 } else if (rc == DirectPcap.TIMEOUT) {
                     if (!blocking) {
@@ -244,7 +245,7 @@ public final class LiveCapture implements AutoCloseable {
                         if (idleSince == 0) {
                             idleSince = now;
                         } else if (now - idleSince >= BLOCK_AFTER_IDLE_NANOS) {
-                            blocking = direct.nonBlocking(false);
+                            blocking = direct.nonBlocking(false) == null;
                         }
                         if (!blocking) {
                             LockSupport.parkNanos(POLL_NANOS);
