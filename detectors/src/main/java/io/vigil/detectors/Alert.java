@@ -75,15 +75,20 @@ public final class Alert {
         return c;
     }
 
-    /** Folds a repeat of the same cause into this alert. */
-    void repeat(Evidence more) {
+    /** Folds a repeat of the same cause into this alert; {@code more} may be null once it {@link #keepsMoreEvidence() keeps no more}. */
+    void repeat(long timeNanos, Evidence more) {
         count++;
-        if (more.timeNanos() > lastSeenNanos) {
-            lastSeenNanos = more.timeNanos();
+        if (timeNanos > lastSeenNanos) {
+            lastSeenNanos = timeNanos;
         }
-        if (evidence.size() < MAX_EVIDENCE) {
+        if (more != null && keepsMoreEvidence()) {
             evidence.add(more);
         }
+    }
+
+    /** False once {@link #MAX_EVIDENCE} observations are kept: later repeats only count. */
+    boolean keepsMoreEvidence() {
+        return evidence.size() < MAX_EVIDENCE;
     }
 
     public String uid() {

@@ -39,8 +39,13 @@ public final class AlertAggregator {
         if (a == null) {
             return false;
         }
-        a.repeat(evidence);
+        a.repeat(evidence.timeNanos(), evidence);
         return true;
+    }
+
+    /** The alert already reported for {@code causeKey}, or null; its repeats are folded in by the caller. */
+    Alert reported(String causeKey) {
+        return byCause.get(causeKey);
     }
 
     /** Reports a new cause. */

@@ -126,9 +126,14 @@ public final class Detection {
      * explanation and details are built by the caller only after {@link #known} said no.
      */
     public boolean known(String causeKey) {
-        boolean repeat = alerts.repeat(causeKey, evidence());
-        alertedHere |= repeat;
-        return repeat;
+        Alert reported = alerts.reported(causeKey);
+        if (reported == null) {
+            return false;
+        }
+        alertedHere = true;
+        // Past the evidence an alert keeps, a repeat only counts: a flood's thousandth packet builds no strings.
+        reported.repeat(observation.timestampNanos, reported.keepsMoreEvidence() ? evidence() : null);
+        return true;
     }
 
     public void raise(AlertType type, String causeKey, int severity, int score, int confidence, String explanation,

@@ -232,6 +232,14 @@ class DetectionEngineTest {
         assertEquals(3, a.count());
         assertEquals(t + 2 * SECOND, a.lastSeenNanos());
         assertEquals(3, a.evidence().size());
+        // Past the evidence an alert keeps, repeats still count and move its last-seen time.
+        for (int i = 3; i < 8; i++) {
+            modbus(t + i * SECOND, HMI, PLC, 6, 40012, 1234);
+        }
+        assertEquals(8, a.count());
+        assertEquals(t + 7 * SECOND, a.lastSeenNanos());
+        assertEquals(Alert.MAX_EVIDENCE, a.evidence().size());
+        assertEquals(t + 4 * SECOND, a.evidence().get(Alert.MAX_EVIDENCE - 1).timeNanos(), "the first five are kept");
     }
 
     /** The QuickDraw "change date" attack: CIP set_attribute_list on the Time Sync object from a station that only read. */
