@@ -89,7 +89,7 @@ compare() {
   echo
   echo "== $(basename "$capture"): $packets packets, $(du -h "$capture" | cut -f1)"
   local results=()
-  results+=("$(run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseG1GC -XX:+UseTransparentHugePages -jar "$jar" replay -q --learn 1h "$capture")")
+  results+=("$(run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$jar" replay -q --learn 1h "$capture")")
   results+=("$(run tshark "$capture" tshark -n -q -z io,stat,0 -r "$capture")")
   results+=("$(run ndpiReader "$capture" ndpiReader -q -i "$capture")")
   results+=("$(run argus "$capture" argus -r "$capture" -w /dev/null)")

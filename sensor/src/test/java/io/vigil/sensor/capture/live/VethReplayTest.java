@@ -105,7 +105,7 @@ class VethReplayTest {
         List<String> args = new ArrayList<>(List.of("--stats-json", stats.toString()));
         args.addAll(sensorOptions);
         veth.captureWhileInjecting(dir.resolve("sensor-" + System.nanoTime() + ".txt"),
-            List.of("-Xmx1g", "-XX:+UseG1GC"), args, replayOptions);
+            List.of("-Xmx1g", "-XX:+UseParallelGC"), args, replayOptions);
         return Files.readString(stats);
     }
 }
