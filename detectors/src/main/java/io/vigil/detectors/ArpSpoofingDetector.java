@@ -36,6 +36,11 @@ public final class ArpSpoofingDetector implements Detector {
             return;
         }
         d.alerted(i);
+        report(d, claimed, o, i);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device claimed, Observation o, int i) {
         String newMac = IpAddresses.macToString(o.srcMac);
         String cause = "arp|" + claimed.id() + "|" + newMac;
         if (d.known(cause)) {

@@ -70,11 +70,22 @@ public final class BeaconDetector implements Detector {
             || clientsPerDestination.count(dest) > MAX_CLIENTS) {
             return;
         }
+        report(d, client, o, dest, n, mean, jitter);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private void report(Detection d, Device client, Observation o, long dest, int n, double mean, double jitter) {
         String destination = IpAddresses.toString(o.dstIpHi, o.dstIpLo);
         String cause = "beacon|" + client.id() + "|" + destination;
         if (d.known(cause)) {
             return;
         }
+        explain(d, client, o, dest, n, mean, jitter, destination, cause);
+    }
+
+    /** The alert's text and details, built once per cause: cold code, which C2 keeps out of the fold above. */
+    private void explain(Detection d, Device client, Observation o, long dest, int n, double mean, double jitter,
+                         String destination, String cause) {
         String proto = Summaries.ipProtocol(o.ipProto);
         String explanation = Roles.of(client) + " " + client.ip() + " connected to external " + destination + " ("
             + proto + "/" + o.dstPort + ") " + n + " times every " + Math.round(mean) + " s with "

@@ -51,11 +51,23 @@ public final class BruteForceDetector implements Detector {
         if (attempts < limit) {
             return;
         }
+        report(d, server, o, service, a, pair, attempts, learned);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device server, Observation o, String service, AuthAttempts a, long pair,
+                               int attempts, int learned) {
         String client = IpAddresses.toString(o.srcIpHi, o.srcIpLo);
         String cause = "brute_force|" + server.id() + "|" + client + "|" + o.dstPort;
         if (d.known(cause)) {
             return;
         }
+        explain(d, server, o, service, a, pair, attempts, learned, client, cause);
+    }
+
+    /** The alert's text and details, built once per cause: cold code, which C2 keeps out of the fold above. */
+    private static void explain(Detection d, Device server, Observation o, String service, AuthAttempts a, long pair,
+                                int attempts, int learned, String client, String cause) {
         long seconds = Math.max(1, (o.timestampNanos - a.firstWithinNanos(pair, o.timestampNanos)) / 1_000_000_000L);
         String explanation = Roles.of(server) + " " + server.ip() + " got " + attempts + " " + service
             + " connections (tcp/" + o.dstPort + ") from " + client + " within " + seconds + " s, a password-guessing "

@@ -91,6 +91,11 @@ public final class CrossZoneDetector implements Detector {
         if (i >= 0) {
             d.alerted(i);
         }
+        report(d, server, o, clients);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device server, Observation o, BoundedLongSet clients) {
         String client = IpAddresses.toString(o.srcIpHi, o.srcIpLo);
         // One finding per IT client and OT subnet: a client sweeping the plant is one path, counted, not 254 alerts.
         String cause = "cross_zone|" + client + "|" + OtZones.subnetText(server.ipHi(), server.ipLo());

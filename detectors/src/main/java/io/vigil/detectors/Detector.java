@@ -11,6 +11,15 @@ import java.io.IOException;
  * {@link Detection} whether to raise an alert. Each device shard has its own detector instances
  * (one thread, no locks): per-device state lives in the device models, and a detector may keep
  * shard-wide state of its own (e.g. how many devices contacted an external address).
+ *
+ * <p>Deciding and explaining are kept apart: {@code inspect} decides, and the cause key,
+ * explanation and details are built in a method of their own ({@code report}); where an attack
+ * repeats its cause on every packet (a scan's probes, a tunnel's queries, a password guesser's
+ * connections), {@code report} only folds the repeat and a third method ({@code explain}) builds the
+ * text once per cause. Alerts are rare, so those methods stay cold and C2 does not inline them;
+ * inlined, their string and map building made up most of each inspect's compiled code (35-42 KB),
+ * and every recompilation took 0.3-0.8 s of a core that, on a 2-core box, the packets were waiting
+ * for (bench/RESULTS.md).
  */
 public interface Detector {
     void inspect(Detection d);

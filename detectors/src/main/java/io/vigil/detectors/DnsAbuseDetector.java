@@ -50,8 +50,7 @@ public final class DnsAbuseDetector implements Detector {
             DnsActivity a = client.model().dnsActivity();
             a.query(o.timestampNanos, WINDOW_NANOS, dns.qnameLongestLabel >= LONG_LABEL);
             if (a.longLabelQueries() >= MIN_TUNNEL_QUERIES && a.longLabelQueries() * 2 > a.queries()) {
-                report(d, client, AlertType.DNS_TUNNELLING, a, a.longLabelQueries() + " of its " + a.queries()
-                    + " DNS queries carried labels of " + LONG_LABEL + " characters or more (as encoded data does)");
+                report(d, client, AlertType.DNS_TUNNELLING, a);
             }
             return;
         }
@@ -62,16 +61,26 @@ public final class DnsAbuseDetector implements Detector {
         DnsActivity a = client.model().dnsActivity();
         a.failed(o.timestampNanos, WINDOW_NANOS, looksGenerated(dns.qname, dns.qnameLength));
         if (a.failedRandomLookups() >= MIN_DGA_FAILURES) {
-            report(d, client, AlertType.DGA_LOOKUPS, a, a.failedRandomLookups() + " lookups of random-looking names "
-                + "failed with NXDOMAIN (of " + a.failedLookups() + " failed lookups)");
+            report(d, client, AlertType.DGA_LOOKUPS, a);
         }
     }
 
-    private static void report(Detection d, Device device, AlertType type, DnsActivity a, String what) {
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device device, AlertType type, DnsActivity a) {
         String cause = type.label() + "|" + device.id();
         if (d.known(cause)) {
             return;
         }
+        explain(d, device, type, a, cause);
+    }
+
+    /** The alert's text and details, built once per cause: cold code, which C2 keeps out of the fold above. */
+    private static void explain(Detection d, Device device, AlertType type, DnsActivity a, String cause) {
+        String what = type == AlertType.DNS_TUNNELLING
+            ? a.longLabelQueries() + " of its " + a.queries() + " DNS queries carried labels of " + LONG_LABEL
+                + " characters or more (as encoded data does)"
+            : a.failedRandomLookups() + " lookups of random-looking names failed with NXDOMAIN (of "
+                + a.failedLookups() + " failed lookups)";
         long seconds = Math.max(1, (d.observation().timestampNanos - a.startNanos()) / 1_000_000_000L);
         String explanation = Roles.of(device) + " " + device.ip() + ": " + what + " within " + seconds + " s.";
         Map<String, Object> details = new LinkedHashMap<>();

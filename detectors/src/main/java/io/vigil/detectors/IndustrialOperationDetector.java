@@ -47,11 +47,17 @@ public final class IndustrialOperationDetector implements Detector {
         if (!escalation && !d.surprising(i)) {
             return;
         }
+        d.alerted(i);
+        report(d, op, target, o, i, history, entry, kindsBefore, escalation);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, IndustrialOperation op, Device target, Observation o, int i,
+                               PeerOperations history, int entry, int kindsBefore, boolean escalation) {
         AlertType type = typeOf(op, escalation, kindsBefore);
         String source = IpAddresses.toString(o.srcIpHi, o.srcIpLo);
         String cause = type.label() + "|" + target.id() + "|" + source + "|" + op.protocol.label() + "|"
             + (escalation ? "kind" + op.kind : "fn" + op.function + "/" + op.target);
-        d.alerted(i);
         if (d.known(cause)) {
             return;
         }

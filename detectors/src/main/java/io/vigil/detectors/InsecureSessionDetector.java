@@ -28,10 +28,15 @@ public final class InsecureSessionDetector implements Detector {
         if (i < 0) {
             return;
         }
+        d.alerted(i);
+        report(d, server, i);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device server, int i) {
         Observation o = d.observation();
         String client = IpAddresses.toString(o.srcIpHi, o.srcIpLo);
         String cause = "opcua_none|" + server.id() + "|" + client;
-        d.alerted(i);
         if (d.known(cause)) {
             return;
         }

@@ -37,6 +37,11 @@ public final class NewDeviceDetector implements Detector {
         if (surpriseBits < d.minSurpriseBits / 2) {
             return;
         }
+        report(d, s);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private void report(Detection d, Device s) {
         String cause = "new_device|" + s.id();
         if (d.known(cause)) {
             return;

@@ -21,14 +21,18 @@ public final class NewPeerDetector implements Detector {
         if (i < 0 || !d.surprising(i)) {
             return;
         }
+        d.alerted(i);
+        report(d, server, i);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device server, int i) {
         var o = d.observation();
         String peer = io.vigil.protocols.IpAddresses.toString(o.srcIpHi, o.srcIpLo);
         String cause = "new_peer|" + server.id() + "|" + peer;
         if (d.known(cause)) {
-            d.alerted(i);
             return;
         }
-        d.alerted(i);
         FeatureSet peers = server.model().featuresIfAny(FeatureKind.PEER_AS_SERVER);
         String proto = Summaries.ipProtocol(o.ipProto);
         int known = peers == null ? 0 : peers.size();

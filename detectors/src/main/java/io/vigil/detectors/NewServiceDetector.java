@@ -26,10 +26,15 @@ public final class NewServiceDetector implements Detector {
         if (i < 0 || !d.surprising(i)) {
             return;
         }
+        d.alerted(i);
+        report(d, server, i);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device server, int i) {
         Observation o = d.observation();
         String service = Summaries.ipProtocol(o.ipProto) + "/" + o.dstPort;
         String cause = "new_service|" + server.id() + "|" + service;
-        d.alerted(i);
         if (d.known(cause)) {
             return;
         }

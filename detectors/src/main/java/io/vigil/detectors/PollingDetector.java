@@ -126,6 +126,12 @@ public final class PollingDetector implements Detector {
             return;
         }
         s.markChangeReported(i);
+        reportPeriodChange(d, target, s, i, mean, jitter, period);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private void reportPeriodChange(Detection d, Device target, PollSchedule s, int i, double mean, double jitter,
+                                    double period) {
         String cause = "polling_period|" + target.id() + "|" + IpAddresses.toString(s.masterHi(i), s.masterLo(i));
         if (d.known(cause)) {
             return;

@@ -45,41 +45,48 @@ public final class RequestFloodDetector implements Detector {
         if (r.reportedInWindow()) {
             return;
         }
-        String over = null;
-        long seen = 0;
-        long learned = 0;
+        boolean perPeer = true;
+        boolean tenSeconds = false;
+        long seen;
+        long learned;
         if (r.shortFrom(peer) > limit(r.learnedShortPeerMax(), MIN_PER_SECOND)) {
-            over = "in 1 s from " + IpAddresses.toString(o.srcIpHi, o.srcIpLo);
             seen = r.shortFrom(peer);
             learned = r.learnedShortPeerMax();
         } else if (r.longFrom(peer) > limit(r.learnedLongPeerMax(), MIN_PER_TEN_SECONDS)) {
-            over = "in 10 s from " + IpAddresses.toString(o.srcIpHi, o.srcIpLo);
+            tenSeconds = true;
             seen = r.longFrom(peer);
             learned = r.learnedLongPeerMax();
         } else if (r.shortTotal() > limit(r.learnedShortMax(), MIN_PER_SECOND)) {
-            over = "in 1 s from all peers together";
+            perPeer = false;
             seen = r.shortTotal();
             learned = r.learnedShortMax();
         } else if (r.longTotal() > limit(r.learnedLongMax(), MIN_PER_TEN_SECONDS)) {
-            over = "in 10 s from all peers together";
+            perPeer = false;
+            tenSeconds = true;
             seen = r.longTotal();
             learned = r.learnedLongMax();
-        }
-        if (over == null) {
+        } else {
             return;
         }
         r.markReported();
+        report(d, target, o, r, perPeer, tenSeconds, seen, learned);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device target, Observation o, RequestRates r, boolean perPeer,
+                               boolean tenSeconds, long seen, long learned) {
         String cause = "request_flood|" + target.id();
         if (d.known(cause)) {
             return;
         }
-        boolean perPeer = !over.contains("from all");
+        String over = (tenSeconds ? "in 10 s" : "in 1 s")
+            + (perPeer ? " from " + IpAddresses.toString(o.srcIpHi, o.srcIpLo) : " from all peers together");
         String explanation = Roles.of(target) + " " + target.ip() + " got " + seen + " requests (connections and "
             + "industrial requests) " + over + "; in " + d.learnedFor() + " of learning its most in that window was "
             + learned + (perPeer ? " from any one peer" : "") + ".";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("requests", seen);
-        details.put("window_s", over.startsWith("in 1 s") ? 1 : 10);
+        details.put("window_s", tenSeconds ? 10 : 1);
         details.put("learned_max", learned);
         details.put("per_peer", perPeer);
         details.put("learned_busy_seconds", r.learnedBusySeconds());

@@ -68,10 +68,21 @@ public final class ScanDetector implements Detector {
         if (i >= 0) {
             d.alerted(i);
         }
+        report(d, scanner, o, w, kind, arp);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device scanner, Observation o, ScanWindow w, String kind, boolean arp) {
         String cause = "scan|" + kind + "|" + scanner.id();
         if (d.known(cause)) {
             return;
         }
+        explain(d, scanner, o, w, kind, arp, cause);
+    }
+
+    /** The alert's text and details, built once per cause: cold code, which C2 keeps out of the fold above. */
+    private static void explain(Detection d, Device scanner, Observation o, ScanWindow w, String kind, boolean arp,
+                                String cause) {
         String proto = arp ? "arp" : Summaries.ipProtocol(o.ipProto);
         String what;
         switch (kind) {

@@ -34,9 +34,13 @@ public final class ShadowAiDetector implements Detector {
         if (i < 0 || d.evidenceBehind(i) > 0) {
             return;
         }
-        int service = (int) d.noveltyKey(i);
-        String cause = "shadow_ai|" + host.id();
         d.alerted(i);
+        report(d, host, o, (int) d.noveltyKey(i));
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, Device host, Observation o, int service) {
+        String cause = "shadow_ai|" + host.id();
         if (d.known(cause)) {
             return;
         }

@@ -40,6 +40,13 @@ public final class ValueRangeDetector implements Detector {
         if (v >= lo - margin && v <= hi + margin) {
             return;
         }
+        report(d, op, target, ranges, slot, lo, hi, margin);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void report(Detection d, IndustrialOperation op, Device target, ValueRanges ranges, int slot,
+                               double lo, double hi, double margin) {
+        double v = op.value;
         Observation o = d.observation();
         String source = IpAddresses.toString(o.srcIpHi, o.srcIpLo);
         String where = Summaries.target(op);

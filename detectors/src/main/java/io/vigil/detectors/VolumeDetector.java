@@ -152,6 +152,12 @@ public final class VolumeDetector implements Detector {
         if (over < 0) {
             return;
         }
+        reportVolume(d, device, v, windowStart, hour, byHour, over, now, learned);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void reportVolume(Detection d, Device device, VolumeProfile v, long windowStart, int hour,
+                                     boolean byHour, int over, long now, long learned) {
         // One alert per device: a burst that is also a burst of packets is one finding; later windows fold in.
         String cause = "volume_spike|" + device.id();
         if (d.known(cause)) {
@@ -186,6 +192,13 @@ public final class VolumeDetector implements Detector {
         if (total < limit) {
             return;
         }
+        reportExternal(d, sender, x, i, total, peerHi, peerLo);
+    }
+
+    /** Raises the alert, or folds a repeat into it; apart from inspect for C2 (see {@link Detector}). */
+    private static void reportExternal(Detection d, Device sender, ExternalTransfers x, int i, long total, long peerHi,
+                                       long peerLo) {
+        Observation o = d.observation();
         String destination = IpAddresses.toString(peerHi, peerLo);
         String cause = "exfiltration|" + sender.id() + "|" + destination;
         if (d.known(cause)) {
