@@ -75,7 +75,10 @@ public final class Alert {
         return c;
     }
 
-    /** Folds a repeat of the same cause into this alert; {@code more} may be null once it {@link #keepsMoreEvidence() keeps no more}. */
+    /**
+     * Folds a repeat of the same cause into this alert; {@code more} may be null once it
+     * {@link #keepsMoreEvidence() keeps no more}.
+     */
     void repeat(long timeNanos, Evidence more) {
         count++;
         if (timeNanos > lastSeenNanos) {
