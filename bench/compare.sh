@@ -14,6 +14,11 @@
 #
 # Wall time includes each tool's start-up (the JVM's ~0.5 s for Vigil): on captures of a few
 # thousand packets that dominates; judge on the big one.
+#
+# Environment: ROUNDS (default 1) runs the tools in turn that many times and reports each one's
+# median time (and every run's): a shared VM's speed drifts by tens of per cent within minutes, so
+# alternating rounds are the fair comparison. TOOLS (default "vigil tshark ndpiReader argus") picks
+# the tools, e.g. ROUNDS=5 TOOLS="vigil ndpiReader" bench/compare.sh bench/out/scenario-1.pcap.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$here/bench/out"
@@ -81,6 +86,19 @@ run() {
   echo "$name $(tail -1 "$log")"
 }
 
+# run_tool NAME CAPTURE: one run of a tool, as run prints it
+run_tool() {
+  local capture="$2"
+  case "$1" in
+    vigil) run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$jar" \
+      replay -q --learn 1h "$capture" ;;
+    tshark) run tshark "$capture" tshark -n -q -z io,stat,0 -r "$capture" ;;
+    ndpiReader) run ndpiReader "$capture" ndpiReader -q -i "$capture" ;;
+    argus) run argus "$capture" argus -r "$capture" -w /dev/null ;;
+    *) echo "compare: unknown tool $1 (vigil, tshark, ndpiReader, argus)" >&2; exit 2 ;;
+  esac
+}
+
 compare() {
   local capture="$1"
   local packets
@@ -88,28 +106,40 @@ compare() {
   cat "$capture" >/dev/null # into the page cache, for every tool alike
   echo
   echo "== $(basename "$capture"): $packets packets, $(du -h "$capture" | cut -f1)"
-  local results=()
-  results+=("$(run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$jar" replay -q --learn 1h "$capture")")
-  results+=("$(run tshark "$capture" tshark -n -q -z io,stat,0 -r "$capture")")
-  results+=("$(run ndpiReader "$capture" ndpiReader -q -i "$capture")")
-  results+=("$(run argus "$capture" argus -r "$capture" -w /dev/null)")
+  local -A times=() peak=()
+  local r t name secs rss
+  for ((r = 1; r <= rounds; r++)); do
+    for t in "${tools[@]}"; do
+      read -r name secs rss <<<"$(run_tool "$t" "$capture")"
+      times[$t]+="$secs "
+      if [ "$rss" != "-" ] && [ "$rss" -gt "${peak[$t]:-0}" ]; then peak[$t]=$rss; fi
+    done
+  done
   local vigil_rate=""
-  printf '%-12s %10s %14s %12s %12s\n' tool seconds packets/s 'max RSS MB' 'vigil is'
-  for line in "${results[@]}"; do
-    read -r name secs rss <<<"$line"
-    if [ "$secs" = "-" ]; then
-      printf '%-12s %10s\n' "$name" failed
+  printf '%-12s %10s %14s %12s %12s' tool seconds packets/s 'max RSS MB' 'vigil is'
+  [ "$rounds" -gt 1 ] && printf '   %s' "each round's seconds (the median is shown)"
+  printf '\n'
+  for t in vigil "${tools[@]}"; do
+    [ -n "${times[$t]:-}" ] || continue
+    if [ "$t" = vigil ] && [ -n "$vigil_rate" ]; then continue; fi
+    if [[ " ${times[$t]}" == *" - "* ]]; then
+      printf '%-12s %10s\n' "$t" failed
       continue
     fi
-    local rate
+    secs=$(tr ' ' '\n' <<<"${times[$t]}" | grep -v '^$' | sort -n \
+      | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    local rate ratio
     rate=$(awk -v p="$packets" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? p / s : 0) }')
-    [ "$name" = vigil ] && vigil_rate=$rate
-    local ratio
-    ratio=$(awk -v v="$vigil_rate" -v r="$rate" 'BEGIN { printf "%.2fx", (r > 0 ? v / r : 0) }')
-    printf '%-12s %10s %14s %12s %12s\n' "$name" "$secs" "$rate" "$((rss / 1024))" "$ratio"
+    [ "$t" = vigil ] && vigil_rate=$rate
+    ratio=$(awk -v v="$vigil_rate" -v r="$rate" 'BEGIN { if (v == "" || r == 0) print "-"; else printf "%.2fx", v / r }')
+    printf '%-12s %10s %14s %12s %12s' "$t" "$secs" "$rate" "$((peak[$t] / 1024))" "$ratio"
+    [ "$rounds" -gt 1 ] && printf '   %s' "${times[$t]}"
+    printf '\n'
   done
 }
 
+rounds="${ROUNDS:-1}"
+read -r -a tools <<<"${TOOLS:-vigil tshark ndpiReader argus}"
 need
 build
 if [ $# -gt 0 ]; then
