@@ -90,7 +90,7 @@ run() {
 run_tool() {
   local capture="$2"
   case "$1" in
-    vigil) run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$jar" \
+    vigil) run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:PerMethodTrapLimit=0 -jar "$jar" \
       replay -q --learn 1h "$capture" ;;
     tshark) run tshark "$capture" tshark -n -q -z io,stat,0 -r "$capture" ;;
     ndpiReader) run ndpiReader "$capture" ndpiReader -q -i "$capture" ;;
