@@ -126,31 +126,25 @@ replay() { # replay OUT [TCPREPLAY ARGS...]: inject into the far end at the rate
   shift
   ip netns exec "$ns" "${inject[@]}" tcpreplay -i "$far" "${pace[@]}" "$@" >"$report" 2>&1
 }
-# bucket_quantile FINAL WARM NAME Q: from the histogram NAME's cumulative buckets in two scrapes, the
-# upper bound (ms) of the bucket that holds quantile Q of what was recorded between them ("≤" that).
-bucket_quantile() {
-  awk -v n="$3_bucket{le=\"" -v q="$4" '
-    index($1, n) == 1 { le = substr($1, length(n) + 1); sub(/".*/, "", le)
-      if (FNR == NR) { warm[le] = $2; next }
-      k++; bound[k] = le; cum[k] = $2 - warm[le] }
-    END { if (k == 0 || cum[k] == 0) { print "-"; exit }
-      for (i = 1; i <= k; i++) if (cum[i] >= q * cum[k]) {
-        if (bound[i] == "+Inf") print ">10000"; else printf "%.2f\n", bound[i] * 1000; exit } }' "$2" "$1"
-}
-# delta_buckets FINAL WARM NAME: "LE COUNT" per bucket of the histogram NAME, counted between the scrapes.
+# delta_buckets FINAL WARM NAME: "LE COUNT" per bucket of the histogram NAME, counted between the two
+# scrapes (cumulative, in the exposition's order).
 delta_buckets() {
   awk -v n="$3_bucket{le=\"" '
     index($1, n) == 1 { le = substr($1, length(n) + 1); sub(/".*/, "", le)
       if (FNR == NR) { warm[le] = $2; next }
       print le, $2 - warm[le] }' "$2" "$1"
 }
-# pooled_quantile FILE Q: the bucket bound (ms) holding quantile Q of the alerts of every run appended
-# to FILE by delta_buckets.
-pooled_quantile() {
+# quantile_of FILE Q: the upper bound (ms) of the bucket that holds quantile Q of the "LE COUNT" lines
+# in FILE, summed per bucket (one run's, or several runs' appended: pooled). "≤" that.
+quantile_of() {
   awk -v q="$2" '{ if (!($1 in c)) { k++; b[k] = $1 } c[$1] += $2 }
     END { t = c[b[k]]; if (k == 0 || t == 0) { print "-"; exit }
       for (i = 1; i <= k; i++) if (c[b[i]] >= q * t) {
         if (b[i] == "+Inf") print ">10000"; else printf "%.2f\n", b[i] * 1000; exit } }' "$1"
+}
+# bucket_quantile FINAL WARM NAME Q: quantile Q of what the histogram NAME recorded between the scrapes.
+bucket_quantile() {
+  quantile_of <(delta_buckets "$1" "$2" "$3") "$4"
 }
 # bucket_count FINAL WARM NAME LE: how many recorded between the scrapes fell at or below LE seconds.
 bucket_count() {
@@ -238,7 +232,7 @@ for rate in "${!runs_of[@]}"; do
   total=$(awk '$1 == "+Inf" { t += $2 } END { print t + 0 }' "$f")
   within=$(awk '$1 == "0.001" { t += $2 } END { print t + 0 }' "$f")
   printf 'pooled %s runs at %s pkt/s: %s timed alerts; capture→alert p50 ≤ %s ms, p95 ≤ %s ms, p99 ≤ %s ms, max ≤ %s ms; %s within 1 ms\n' \
-    "${runs_of[$rate]}" "$rate" "$total" "$(pooled_quantile "$f" 0.5)" "$(pooled_quantile "$f" 0.95)" \
-    "$(pooled_quantile "$f" 0.99)" "$(pooled_quantile "$f" 1)" \
+    "${runs_of[$rate]}" "$rate" "$total" "$(quantile_of "$f" 0.5)" "$(quantile_of "$f" 0.95)" \
+    "$(quantile_of "$f" 0.99)" "$(quantile_of "$f" 1)" \
     "$(awk -v a="$within" -v t="$total" 'BEGIN { if (t > 0) printf "%.1f%%", 100 * a / t; else print "-" }')"
 done
