@@ -18,7 +18,8 @@
 # Environment: ROUNDS (default 1) runs the tools in turn that many times and reports each one's
 # median time (and every run's): a shared VM's speed drifts by tens of per cent within minutes, so
 # alternating rounds are the fair comparison. TOOLS (default "vigil tshark ndpiReader argus") picks
-# the tools, e.g. ROUNDS=5 TOOLS="vigil ndpiReader" bench/compare.sh bench/out/scenario-1.pcap.
+# the tools, e.g. ROUNDS=5 TOOLS="vigil ndpiReader" bench/compare.sh bench/out/scenario-1.pcap. Vigil
+# runs through ./vigil, with its JVM flags (or VIGIL_JAVA_OPTS).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$here/bench/out"
@@ -44,9 +45,7 @@ need() {
 
 jar="$here/sensor/target/vigil-sensor-0.1.0-SNAPSHOT-all.jar"
 build() {
-  if [ ! -f "$jar" ]; then
-    (cd "$here" && ./mvnw -B -q -DskipTests package -pl sensor -am) >&2
-  fi
+  "$here/vigil" --version >/dev/null # the launcher builds the jar when missing or older than the sources
 }
 
 corpus() {
@@ -90,8 +89,9 @@ run() {
 run_tool() {
   local capture="$2"
   case "$1" in
-    vigil) run vigil "$capture" java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:PerMethodTrapLimit=0 -jar "$jar" \
-      replay -q --learn 1h "$capture" ;;
+    # The launcher, so Vigil runs with the JVM flags users get (a copy of them here once drifted to a
+    # 1 GiB heap whose first collection cost 0.6 s).
+    vigil) run vigil "$capture" "$here/vigil" replay -q --learn 1h "$capture" ;;
     tshark) run tshark "$capture" tshark -n -q -z io,stat,0 -r "$capture" ;;
     ndpiReader) run ndpiReader "$capture" ndpiReader -q -i "$capture" ;;
     argus) run argus "$capture" argus -r "$capture" -w /dev/null ;;

@@ -35,7 +35,7 @@ public final class AlertAggregator {
 
     /** True when {@code causeKey} was already reported; the evidence is then folded into that alert. */
     public boolean repeat(String causeKey, Alert.Evidence evidence) {
-        Alert a = byCause.get(causeKey);
+        Alert a = reported(causeKey);
         if (a == null) {
             return false;
         }
