@@ -57,6 +57,12 @@ final class PipelineOptions {
         description = "Device-model threads (default: ${DEFAULT-VALUE}).")
     int deviceShards;
 
+    @Option(names = "--device-thread",
+        description = "With one worker and one device shard, run the device models on a thread of their own "
+            + "instead of on the worker's (off by default: on 2 cores a third pipeline thread costs CPU and latency; "
+            + "try it with 4 or more cores). More workers or shards always have threads of their own.")
+    boolean deviceThread;
+
     @Option(names = "--ring-size", paramLabel = "SLOTS", defaultValue = "16384",
         description = "Packet ring slots, a power of two (default: ${DEFAULT-VALUE}; 2 KiB each).")
     int ringSize;
@@ -299,6 +305,6 @@ final class PipelineOptions {
             activeTimeoutSeconds * 1_000_000_000L, defaults.tcpClosedLingerNanos(),
             tcpIdleTimeoutSeconds * 1_000_000_000L);
         return new PipelineConfig(ringSize, workers, deviceShards, maxFlows, maxDevices, dropWhenFull, timeouts,
-            PipelineConfig.DEFAULT_OBSERVATION_RING_SIZE);
+            PipelineConfig.DEFAULT_OBSERVATION_RING_SIZE, deviceThread);
     }
 }

@@ -1,6 +1,7 @@
 package io.vigil.sensor.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import io.vigil.protocols.IpAddresses;
 import io.vigil.protocols.app.AppLayer;
@@ -84,6 +85,11 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     /** Observations claimed but not yet visible to the device shards; far below the ring size, so never a deadlock. */
     private static final int MAX_UNPUBLISHED = 256;
     private long pendingFirst = -1;
+    /** Observations claimed but not yet published, at most: half the ring, so a claim never waits on its own unpublished slots. */
+    private final int publishEvery;
+    /** Set when this worker also runs the device shard (Pipeline): the ring drained after each publish, on this thread. */
+    private EventPoller<Observation> shardInline;
+    private EventPoller.Handler<Observation> shardHandler;
     private long pendingLast;
 
     private long clockNanos = Long.MIN_VALUE;
@@ -113,6 +119,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         this.epochMinusNanoTime = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         this.workers = workers;
         this.observations = observations;
+        this.publishEvery = Math.min(MAX_UNPUBLISHED, observations.getBufferSize() / 2);
         this.flows = new FlowTable(config.maxFlows(), config.timeouts(), this);
         this.app = new AppLayer(config.maxFlows(), this);
         this.endReason = endReason;
@@ -146,7 +153,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
             pendingFirst = seq;
         }
         pendingLast = seq;
-        if (pendingLast - pendingFirst + 1 >= MAX_UNPUBLISHED) {
+        if (pendingLast - pendingFirst + 1 >= publishEvery) {
             flushObservations();
         }
     }
@@ -155,6 +162,23 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         if (pendingFirst >= 0) {
             observations.publish(pendingFirst, pendingLast);
             pendingFirst = -1;
+            if (shardInline != null) {
+                runShard();
+            }
+        }
+    }
+
+    /** Makes this worker run the device shard on its own thread: see Pipeline. Call before start. */
+    void runShardInline(EventPoller<Observation> poller, EventPoller.Handler<Observation> shard) {
+        this.shardInline = poller;
+        this.shardHandler = shard;
+    }
+
+    private void runShard() {
+        try {
+            shardInline.poll(shardHandler);
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // the handler counts its own failures; poll only declares them
         }
     }
 

@@ -14,9 +14,13 @@ import io.vigil.protocols.flow.FlowTimeouts;
  *                          blocks); false: the source waits (file replay, so results are reproducible)
  * @param timeouts          flow timeouts
  * @param observationRingSize observation ring slots (power of two)
+ * @param ownDeviceThread   with one flow worker and one device shard: the shard on a thread of its own
+ *                          rather than on the flow worker's (see Pipeline); more shards or workers
+ *                          always have threads of their own
  */
 public record PipelineConfig(int ringSize, int flowWorkers, int deviceShards, int maxFlows, int maxDevices,
-                             boolean dropWhenFull, FlowTimeouts timeouts, int observationRingSize) {
+                             boolean dropWhenFull, FlowTimeouts timeouts, int observationRingSize,
+                             boolean ownDeviceThread) {
 
     public PipelineConfig {
         if (Integer.bitCount(ringSize) != 1 || ringSize < 64) {
@@ -43,29 +47,36 @@ public record PipelineConfig(int ringSize, int flowWorkers, int deviceShards, in
 
     public static PipelineConfig defaults(boolean dropWhenFull) {
         return new PipelineConfig(DEFAULT_RING_SIZE, 1, 1, 1 << 20, 1 << 18, dropWhenFull, FlowTimeouts.defaults(),
-            DEFAULT_OBSERVATION_RING_SIZE);
+            DEFAULT_OBSERVATION_RING_SIZE, false);
     }
 
     public PipelineConfig withFlowWorkers(int n) {
         return new PipelineConfig(ringSize, n, deviceShards, maxFlows, maxDevices, dropWhenFull, timeouts,
-            observationRingSize);
+            observationRingSize, ownDeviceThread);
     }
 
     public PipelineConfig withDeviceShards(int n) {
         return new PipelineConfig(ringSize, flowWorkers, n, maxFlows, maxDevices, dropWhenFull, timeouts,
-            observationRingSize);
+            observationRingSize, ownDeviceThread);
     }
 
     public PipelineConfig withRingSize(int n) {
         return new PipelineConfig(n, flowWorkers, deviceShards, maxFlows, maxDevices, dropWhenFull, timeouts,
-            observationRingSize);
+            observationRingSize, ownDeviceThread);
     }
 
     public PipelineConfig withMaxFlows(int n) {
         return new PipelineConfig(ringSize, flowWorkers, deviceShards, n, maxDevices, dropWhenFull, timeouts,
-            observationRingSize);
+            observationRingSize, ownDeviceThread);
     }
 
+    public PipelineConfig withOwnDeviceThread(boolean own) {
+        return new PipelineConfig(ringSize, flowWorkers, deviceShards, maxFlows, maxDevices, dropWhenFull, timeouts,
+            observationRingSize, own);
+    }
 
-
+    /** Whether the device shard runs on the flow worker's thread (one of each, and not asked otherwise). */
+    public boolean deviceStageOnFlowThread() {
+        return !ownDeviceThread && flowWorkers == 1 && deviceShards == 1;
+    }
 }

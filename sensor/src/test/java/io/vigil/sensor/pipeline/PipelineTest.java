@@ -45,9 +45,11 @@ class PipelineTest {
         final Set<String> ended = java.util.Collections.synchronizedSet(new HashSet<>());
         final AtomicLong starts = new AtomicLong();
         final AtomicLong packets = new AtomicLong();
+        final Set<String> threads = java.util.Collections.synchronizedSet(new HashSet<>());
 
         @Override
         public void onObservation(Observation o, boolean ownsSource, boolean ownsDestination) {
+            threads.add(Thread.currentThread().getName());
             // Count each flow once: on the shard that owns its client.
             if (!ownsSource) {
                 return;
@@ -63,14 +65,18 @@ class PipelineTest {
     }
 
     private record Outcome(long packets, long flows, Set<String> flowSet, long flowPackets, long devices,
-                           Set<String> names) {
+                           Set<String> names, Set<String> modelThreads, long handlerErrors, long modelStarts) {
     }
 
     private static Outcome run(int workers, int shards) throws Exception {
+        return run(PipelineConfig.defaults(false).withFlowWorkers(workers).withDeviceShards(shards), null);
+    }
+
+    /** Replays the capture; a non-null {@code failing} handler runs first on every shard. */
+    private static Outcome run(PipelineConfig base, ObservationHandler failing) throws Exception {
         // 65 536 flows a worker: ample for the capture (no evictions; asserted below), and three
         // workers with the default 1 M-flow tables took ~600 MB of the test fork's 1 GB heap.
-        PipelineConfig config = PipelineConfig.defaults(false).withFlowWorkers(workers).withDeviceShards(shards)
-            .withRingSize(1024).withMaxFlows(1 << 16);
+        PipelineConfig config = base.withRingSize(1024).withMaxFlows(1 << 16);
         FlowCollector collector = new FlowCollector();
         List<DeviceInventory> inventories = new ArrayList<>();
         Pipeline pipeline = new Pipeline(config, i -> {
@@ -78,7 +84,7 @@ class PipelineTest {
             synchronized (inventories) {
                 inventories.add(inv);
             }
-            return List.of(inv, collector);
+            return failing == null ? List.of(inv, collector) : List.of(failing, inv, collector);
         }, 1, FlowEndReason.END_OF_CAPTURE);
         pipeline.start();
         FileReplay replay = new FileReplay(pipeline, ReplaySpeed.MAX, () -> false);
@@ -95,7 +101,41 @@ class PipelineTest {
         }
         assertEquals(0, pipeline.flowEvictions(), "the tables are large enough for the capture");
         return new Outcome(pipeline.packetsProcessed(), pipeline.flowsStarted(), collector.ended,
-            collector.packets.get(), devices, names);
+            collector.packets.get(), devices, names, collector.threads, pipeline.handlerErrors(), collector.starts.get());
+    }
+
+    @Test
+    void deviceModelsOnTheFlowThreadSeeWhatTheirOwnThreadSees() throws Exception {
+        Outcome inline = run(PipelineConfig.defaults(false), null);
+        Outcome own = run(PipelineConfig.defaults(false).withOwnDeviceThread(true), null);
+        assertEquals(Set.of("vigil-flow-0"), inline.modelThreads(), "one worker, one shard: no device thread");
+        assertEquals(Set.of("vigil-device-0"), own.modelThreads());
+        assertEquals(packets, inline.packets());
+        assertEquals(own.flows(), inline.flows());
+        assertEquals(inline.flows(), inline.flowSet().size(), "every started flow ended exactly once");
+        assertEquals(own.flowSet(), inline.flowSet());
+        assertEquals(own.flowPackets(), inline.flowPackets());
+        assertEquals(own.devices(), inline.devices());
+        assertEquals(own.names(), inline.names(), "the same observations in the same order");
+    }
+
+    @Test
+    void aFailingModelOnTheFlowThreadCostsOnlyItsObservation() throws Exception {
+        AtomicLong thrown = new AtomicLong();
+        ObservationHandler failing = (o, s, d) -> {
+            if (o.type == ObservationType.FLOW_START && (o.srcPort & 7) == 0) {
+                thrown.incrementAndGet();
+                throw new IllegalStateException("a model bug");
+            }
+        };
+        Outcome healthy = run(PipelineConfig.defaults(false), null);
+        Outcome hurt = run(PipelineConfig.defaults(false), failing);
+        assertTrue(thrown.get() > 0);
+        assertEquals(thrown.get(), hurt.handlerErrors(), "every failure counted");
+        assertEquals(packets, hurt.packets(), "no packet lost to a model's failure");
+        assertEquals(healthy.flowSet(), hurt.flowSet(), "the flows' ends, on observations that did not fail");
+        assertEquals(healthy.modelStarts() - thrown.get(), hurt.modelStarts(),
+            "the models after the failing one missed exactly the failing observations");
     }
 
     @Test
@@ -126,7 +166,7 @@ class PipelineTest {
             }
         };
         PipelineConfig config = new PipelineConfig(64, 1, 1, 1024, 1024, true,
-            io.vigil.protocols.flow.FlowTimeouts.defaults(), 64);
+            io.vigil.protocols.flow.FlowTimeouts.defaults(), 64, false);
         Pipeline pipeline = new Pipeline(config, i -> List.of(stuck), 1, FlowEndReason.END_OF_CAPTURE);
         pipeline.start();
         FrameBuilder f = new FrameBuilder();
