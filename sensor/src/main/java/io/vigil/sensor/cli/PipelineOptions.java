@@ -54,7 +54,8 @@ final class PipelineOptions {
     int workers;
 
     @Option(names = "--device-shards", paramLabel = "N", defaultValue = "1",
-        description = "Device-model threads (default: ${DEFAULT-VALUE}).")
+        description = "Device-model shards, sharded by device address, each on a thread of its own (default: "
+            + "${DEFAULT-VALUE}, on the worker's thread; see --device-thread).")
     int deviceShards;
 
     @Option(names = "--device-thread",
