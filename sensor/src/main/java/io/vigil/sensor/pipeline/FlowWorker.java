@@ -82,15 +82,15 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
     private final int[] modbusAnswerTick;
     private final byte[] progressToClient;
 
-    /** Observations claimed but not yet visible to the device shards; far below the ring size, so never a deadlock. */
+    /** Observations claimed but not yet visible to the device shards, at most (and at most half the ring). */
     private static final int MAX_UNPUBLISHED = 256;
-    private long pendingFirst = -1;
-    /** Observations claimed but not yet published, at most: half the ring, so a claim never waits on its own unpublished slots. */
+    /** MAX_UNPUBLISHED or half the ring if smaller: a claim must never wait for slots this worker has not published. */
     private final int publishEvery;
+    private long pendingFirst = -1;
+    private long pendingLast;
     /** Set when this worker also runs the device shard (Pipeline): the ring drained after each publish, on this thread. */
     private EventPoller<Observation> shardInline;
     private EventPoller.Handler<Observation> shardHandler;
-    private long pendingLast;
 
     private long clockNanos = Long.MIN_VALUE;
     private long nextExpireNanos = Long.MIN_VALUE;
@@ -168,7 +168,7 @@ final class FlowWorker implements EventHandler<PacketSlot>, FlowListener, AppLis
         }
     }
 
-    /** Makes this worker run the device shard on its own thread: see Pipeline. Call before start. */
+    /** Runs the device shard on this worker's thread, after each publish (see Pipeline). Call before start. */
     void runShardInline(EventPoller<Observation> poller, EventPoller.Handler<Observation> shard) {
         this.shardInline = poller;
         this.shardHandler = shard;

@@ -116,8 +116,8 @@ public final class Pipeline {
      * so observations are batched and ordered exactly as with a thread of its own. On a 2-core box a
      * third pipeline thread only shares the cores with the other two and the JIT, and on this kind of VM
      * each park and wake-up of a thread costs ~20 µs of CPU and ~50-100 µs of delay: at 100 kpps
-     * live, the three threads spent 60-85 % of their CPU in parkNanos (async-profiler). Without the
-     * device thread the pipeline used ~25 % less CPU, capture→alert p50 fell from ≤ 0.4 to ≤ 0.3 ms, and a
+     * live, the three threads spent 63-87 % of their CPU in parkNanos (async-profiler). Without the
+     * device thread the pipeline used ~20 % less CPU, capture→alert p50 fell from ≤ 0.4 to ≤ 0.3 ms, and a
      * 10 M-packet replay took as long, cold and warm (bench/RESULTS.md).
      */
     private void runDeviceShardOnFlowThread(RingBuffer<Observation> observationRing) {
