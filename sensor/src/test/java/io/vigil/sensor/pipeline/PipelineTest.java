@@ -156,6 +156,30 @@ class PipelineTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aBatchOfMoreObservationsThanTheirRingHoldsGoesThrough() throws Exception {
+        for (boolean ownDeviceThread : new boolean[] {true, false}) {
+            PipelineConfig config = new PipelineConfig(1024, 1, 1, 1024, 1024, false,
+                io.vigil.protocols.flow.FlowTimeouts.defaults(), 64, ownDeviceThread);
+            FlowCollector collector = new FlowCollector();
+            Pipeline pipeline = new Pipeline(config, i -> List.of(collector), 1, FlowEndReason.END_OF_CAPTURE);
+            FrameBuilder f = new FrameBuilder();
+            int frames = 300;
+            // Published before the worker starts, so it takes all of them as one batch: 300 new flows,
+            // 300 observations for a 64-slot ring, which must be published before the ring fills.
+            for (int i = 0; i < frames; i++) {
+                f.udp(1, 2, 0, 0x0A000001, 0x0A000002, 10_000 + i, 53, null, 20);
+                assertTrue(pipeline.publish(f.buffer(), 0, f.length(), f.length(), 1_000_000_000L + i,
+                    LinkType.ETHERNET, 0));
+            }
+            pipeline.start();
+            assertTrue(pipeline.finish(30, TimeUnit.SECONDS), "drained, own device thread: " + ownDeviceThread);
+            assertEquals(frames, pipeline.packetsProcessed());
+            assertEquals(frames, collector.starts.get(), "every flow reached the models");
+        }
+    }
+
+    @Test
     void fullRingDropsAndCountsInsteadOfBlockingCapture() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ObservationHandler stuck = (o, s, d) -> {
