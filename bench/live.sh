@@ -146,9 +146,13 @@ quantile_of() {
 bucket_quantile() {
   quantile_of <(delta_buckets "$1" "$2" "$3") "$4"
 }
-# bucket_count FINAL WARM NAME LE: how many recorded between the scrapes fell at or below LE seconds.
-bucket_count() {
-  awk -v b="$3_bucket{le=\"$4\"}" '$1 == b { if (FNR == NR) w = $2; else c = $2 } END { print c - w }' "$2" "$1"
+# count_within FILE LE: how many of the "LE COUNT" lines in FILE (summed) fell at or below LE seconds.
+count_within() {
+  awk -v b="$2" '$1 == b { t += $2 } END { print t + 0 }' "$1"
+}
+# share A T: A as a percentage of T ("-" when T is 0).
+share() {
+  awk -v a="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f%%", 100 * a / t; else print "-" }'
 }
 
 # A rate given more than once is also reported pooled over its runs: ~45 alerts per run make one run's
@@ -211,28 +215,26 @@ for rate in "${rates[@]}"; do
   m="$out/metrics-$rate.txt"
   w="$out/metrics-warm-$rate.txt"
   delta() { awk -v a="$(metric "$m" "$1")" -v b="$(metric "$w" "$1")" 'BEGIN { print a - b }'; }
-  timed=$(bucket_count "$m" "$w" vigil_capture_to_alert_histogram_seconds +Inf)
-  within=$(bucket_count "$m" "$w" vigil_capture_to_alert_histogram_seconds 0.001)
+  alerted="$out/alert-buckets-$rate.txt" # capture→alert of this run's measured pass, appended to the pool below
+  delta_buckets "$m" "$w" vigil_capture_to_alert_histogram_seconds >"$alerted"
+  timed=$(count_within "$alerted" +Inf)
   printf '%9s %9s %10s %10s %9s %7s %6s %5s %7s %7s %7s %6s %7s %7s\n' "$rate" "${achieved:--}" "${sent:--}" \
     "$(delta vigil_packets_total)" "$(delta vigil_kernel_drops_total)" "$(delta vigil_ring_drops_total)" \
     "$(delta vigil_alerts_total)" "$timed" \
-    "$(bucket_quantile "$m" "$w" vigil_capture_to_alert_histogram_seconds 0.5)" \
-    "$(bucket_quantile "$m" "$w" vigil_capture_to_alert_histogram_seconds 0.99)" \
-    "$(bucket_quantile "$m" "$w" vigil_capture_to_alert_histogram_seconds 1)" \
-    "$(awk -v a="$within" -v t="$timed" 'BEGIN { if (t > 0) printf "%.1f%%", 100 * a / t; else print "-" }')" \
+    "$(quantile_of "$alerted" 0.5)" "$(quantile_of "$alerted" 0.99)" "$(quantile_of "$alerted" 1)" \
+    "$(share "$(count_within "$alerted" 0.001)" "$timed")" \
     "$(bucket_quantile "$m" "$w" vigil_capture_to_output_histogram_seconds 0.99)" \
     "$(bucket_quantile "$m" "$w" vigil_capture_to_decode_histogram_seconds 0.99)"
-  delta_buckets "$m" "$w" vigil_capture_to_alert_histogram_seconds >>"$out/pooled-$rate.txt"
+  cat "$alerted" >>"$out/pooled-$rate.txt"
 done
 declare -A runs_of=()
 for rate in "${rates[@]}"; do runs_of[$rate]=$(( ${runs_of[$rate]:-0} + 1 )); done
 for rate in "${!runs_of[@]}"; do
   [ "${runs_of[$rate]}" -gt 1 ] || continue
   f="$out/pooled-$rate.txt"
-  total=$(awk '$1 == "+Inf" { t += $2 } END { print t + 0 }' "$f")
-  within=$(awk '$1 == "0.001" { t += $2 } END { print t + 0 }' "$f")
+  total=$(count_within "$f" +Inf)
   printf 'pooled %s runs at %s pkt/s: %s timed alerts; capture→alert p50 ≤ %s ms, p95 ≤ %s ms, p99 ≤ %s ms, max ≤ %s ms; %s within 1 ms\n' \
     "${runs_of[$rate]}" "$rate" "$total" "$(quantile_of "$f" 0.5)" "$(quantile_of "$f" 0.95)" \
     "$(quantile_of "$f" 0.99)" "$(quantile_of "$f" 1)" \
-    "$(awk -v a="$within" -v t="$total" 'BEGIN { if (t > 0) printf "%.1f%%", 100 * a / t; else print "-" }')"
+    "$(share "$(count_within "$f" 0.001)" "$total")"
 done
